@@ -1,0 +1,140 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
+import { healthRoutes } from '#src/health/health.routes.ts'
+import { AppError, type ErrorCode } from '#src/platform/errors.ts'
+import type { Deps } from '#src/platform/deps.ts'
+import type { AppEnv } from '#src/platform/http.ts'
+import { localeMiddleware } from '#src/i18n/locale.ts'
+import { renderErrorPage } from '#src/web/error-page.ts'
+import { webRoutes } from '#src/web/web.routes.ts'
+
+/** Requests larger than this are refused with 413 before they are read. */
+const maxBodyBytes = 1024 * 1024
+
+export function buildApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.use(requestId())
+  app.use(async (c, next) => {
+    const started = performance.now()
+    c.set('deps', deps)
+    c.set('log', deps.log.child({ requestId: c.get('requestId') }))
+    await next()
+    // The path only: query strings can carry what a person searched for, bodies what they wrote.
+    c.get('log').info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    )
+  })
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      strictTransportSecurity:
+        deps.env.NODE_ENV === 'production' ? 'max-age=63072000; includeSubDomains' : false,
+      crossOriginEmbedderPolicy: false,
+      xFrameOptions: 'DENY',
+    }),
+  )
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          `The request body is larger than ${maxBodyBytes} bytes.`,
+        )
+      },
+    }),
+  )
+  app.use(localeMiddleware)
+
+  app.route('/', healthRoutes())
+  app.route('/api/v1', conditionRoutes())
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tomoni API',
+      version: '1',
+      description: 'Find and join patient support groups, in Japanese and English.',
+    },
+  })
+
+  app.route('/', webRoutes())
+
+  app.notFound((c) => {
+    if (isApi(c.req.path)) {
+      return c.json({ error: { code: 'not_found', message: 'Not found' } }, 404)
+    }
+    return renderErrorPage(c, 404)
+  })
+
+  app.onError((err, c) => {
+    const error = toAppError(err)
+    if (error.code === 'internal') {
+      c.get('log').error({ err }, 'unhandled error')
+    }
+    if (error.retryAfterSeconds !== undefined) {
+      c.header('Retry-After', String(error.retryAfterSeconds))
+    }
+    const status = error.status as ContentfulStatusCode
+    if (isApi(c.req.path)) {
+      const body: { code: string; message: string; fields?: Record<string, string> } = {
+        code: error.code,
+        message: error.message,
+      }
+      if (error.fields) body.fields = error.fields
+      return c.json({ error: body }, status)
+    }
+    return renderErrorPage(c, status)
+  })
+
+  return app
+}
+
+export type App = ReturnType<typeof buildApp>
+
+const codeByStatus: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_input',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+}
+
+const isApi = (path: string) => path === '/api' || path.startsWith('/api/')
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err
+  if (err instanceof HTTPException) {
+    // e.g. a malformed JSON body rejected by the validator before our schemas see it.
+    const code = codeByStatus[err.status] ?? 'internal'
+    return new AppError(code, code === 'internal' ? 'Something went wrong.' : err.message || code)
+  }
+  return new AppError('internal', 'Something went wrong on our side. Please try again.')
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './database.ts'
+
+export type Db = Kysely<Database>
+
+export interface DbHandle {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+/** Extensions PGlite must load; PostgreSQL has them in contrib. */
+export const pgliteExtensions = { pg_trgm }
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined
+  dataDir: string
+  poolMax?: number
+}
+
+/** PostgreSQL when a URL is given, otherwise the embedded PGlite persisted in `$DATA_DIR/pglite`. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10)
+  const dir = path.resolve(options.dataDir, 'pglite')
+  fs.mkdirSync(dir, { recursive: true })
+  const release = lockDataDir(dir)
+  try {
+    const pglite = await PGlite.create({ dataDir: dir, extensions: pgliteExtensions })
+    return wrapPglite(pglite, release)
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+/** Wraps an open PGlite (a file-backed one, or an in-memory one in tests). */
+export function wrapPglite(pglite: PGlite, onClose: () => void = () => {}): DbHandle {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy()
+      if (!pglite.closed) await pglite.close()
+      onClose()
+    },
+  }
+}
+
+export function openPostgres(connectionString: string, max: number): DbHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A runaway query must not hold a connection for ever.
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, kind: 'postgres', close: () => db.destroy() }
+}
+
+/**
+ * PGlite is one process's database: two servers on one data folder would corrupt it. A lock file
+ * holding our pid keeps a second one out; a lock left by a process that died is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockPath = path.join(dir, '..', 'tomoni.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' })
+      return () => fs.rmSync(lockPath, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holder = Number(fs.readFileSync(lockPath, 'utf8'))
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new Error(
+          `Another Tomoni (pid ${holder}) is using the embedded database in ${path.dirname(lockPath)}. ` +
+            'Stop it, or set DATA_DIR to another folder, or DATABASE_URL to a PostgreSQL server.',
+        )
+      }
+      fs.rmSync(lockPath, { force: true })
+    }
+  }
+  throw new Error(`Could not lock ${lockPath}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

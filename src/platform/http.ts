@@ -1,0 +1,35 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Logger } from './log.ts'
+import type { Deps } from './deps.ts'
+import { AppError } from './errors.ts'
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    log: Logger
+    deps: Deps
+    locale: 'ja' | 'en'
+  }
+}
+
+/**
+ * A router for one feature. Validation failures from its zod schemas become the contract's 400
+ * with `fields`, so handlers only ever see valid input.
+ */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const fields: Record<string, string> = {}
+        for (const issue of result.error.issues) {
+          const key = issue.path.join('.') || '_'
+          fields[key] ??= issue.message
+        }
+        throw new AppError('invalid_input', 'Some of the input is not valid.', { fields })
+      }
+    },
+  })
+}
+
+export type AppContext = Context<AppEnv>

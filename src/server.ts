@@ -1,0 +1,65 @@
+import { serve } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { buildApp } from './app.ts'
+import { EnvError, getEnv } from './platform/env.ts'
+import { startRuntime } from './platform/runtime.ts'
+
+/** How long requests in flight may take to finish after a stop signal (the contract's 10 s). */
+const drainMs = 10_000
+
+async function main() {
+  const started = performance.now()
+  const env = getEnv()
+  const { deps, handle } = await startRuntime(env)
+  const app = buildApp(deps)
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () =>
+      resolve(s as Server),
+    )
+    s.once('error', reject)
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : env.PORT
+  const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`
+  deps.log.info(
+    { url, database: deps.dbKind, startMs: Math.round(performance.now() - started) },
+    'Tomoni is ready',
+  )
+  if (process.stdout.isTTY) console.log(`\n  Tomoni is running at ${url}\n`)
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    deps.log.info({ signal }, 'stopping')
+    const force = setTimeout(() => server.closeAllConnections(), drainMs)
+    force.unref()
+    server.close(() => {
+      clearTimeout(force)
+      handle
+        .close()
+        .then(() => {
+          deps.log.info('stopped')
+          process.exit(0)
+        })
+        .catch((err: unknown) => {
+          deps.log.error({ err }, 'error while closing the database')
+          process.exit(1)
+        })
+    })
+    // Idle keep-alive connections would otherwise hold the server open.
+    server.closeIdleConnections()
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError) {
+    console.error(`Tomoni cannot start: ${error.message}`)
+  } else {
+    console.error('Tomoni could not start:', error)
+  }
+  process.exit(1)
+})
