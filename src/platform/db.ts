@@ -83,6 +83,7 @@ function lockDataDir(dir: string): () => void {
         throw new Error(
           `Another Tomoni (pid ${holder}) is using the embedded database in ${path.dirname(lockPath)}. ` +
             'Stop it, or set DATA_DIR to another folder, or DATABASE_URL to a PostgreSQL server.',
+          { cause: error },
         )
       }
       fs.rmSync(lockPath, { force: true })
