@@ -10,10 +10,10 @@ import { prepareTemplate } from './db-template.ts'
  */
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomoni-test-'))
-  const template = await prepareTemplate(dir)
+  const { cleanup, ...template } = await prepareTemplate(dir)
   project.provide('dbTemplate', template)
   return async () => {
-    await template.cleanup?.()
+    await cleanup?.()
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
