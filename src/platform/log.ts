@@ -16,7 +16,7 @@ export const redactedKeys = [
   'authorization',
   'set-cookie',
   'totp',
-  'code',
+  'otp',
   'email',
   'condition',
   'conditions',
