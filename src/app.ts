@@ -4,11 +4,18 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { applyDeclaredPolicies, denyRoutesWithoutPolicy } from '#src/access/route-policy.ts'
+import { accountRoutes } from '#src/accounts/accounts.routes.ts'
+import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
+import { consentRoutes } from '#src/consent/consent.routes.ts'
+import { groupRoutes } from '#src/directory/groups.routes.ts'
+import { hsdsRoutes } from '#src/directory/hsds.routes.ts'
 import { healthRoutes } from '#src/health/health.routes.ts'
 import { AppError, type ErrorCode } from '#src/platform/errors.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import type { AppEnv } from '#src/platform/http.ts'
+import { sameOriginWrites } from '#src/platform/csrf.ts'
 import { localeMiddleware } from '#src/i18n/locale.ts'
 import { renderErrorPage } from '#src/web/error-page.ts'
 import { webRoutes } from '#src/web/web.routes.ts'
@@ -68,10 +75,18 @@ export function buildApp(deps: Deps) {
       },
     }),
   )
+  app.use(sameOriginWrites)
   app.use(localeMiddleware)
+  app.use(sessionMiddleware)
+  app.use(denyRoutesWithoutPolicy)
+  applyDeclaredPolicies(app)
 
   app.route('/', healthRoutes())
   app.route('/api/v1', conditionRoutes())
+  app.route('/api/v1', accountRoutes())
+  app.route('/api/v1', consentRoutes())
+  app.route('/api/v1', groupRoutes())
+  app.route('/api', hsdsRoutes())
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

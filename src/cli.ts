@@ -1,6 +1,12 @@
 import { EnvError, getEnv } from './platform/env.ts'
 import { startRuntime } from './platform/runtime.ts'
 import type { Deps } from './platform/deps.ts'
+import { directoryCommands } from './directory/directory.cli.ts'
+import { verifyAuditChain } from './audit/audit.ts'
+import { AppError } from './platform/errors.ts'
+import { system } from './access/actor.ts'
+import { rolesByScope, type Role, type ScopeType } from './access/roles.ts'
+import { grantRole, revokeRole } from './access/roles.service.ts'
 
 interface Command {
   summary: string
@@ -32,6 +38,37 @@ const commands: Record<string, Command> = {
       return Promise.resolve()
     },
   },
+  'verify-audit': {
+    summary: 'Check that no audit log entry was changed, inserted or removed; exit 1 if one was',
+    needsDb: true,
+    run: async (_args, deps) => {
+      const result = await verifyAuditChain(deps!)
+      if (!result.ok) {
+        console.error(
+          `The audit log is broken at entry ${result.badId}: ${result.reason} (${result.entries} entries before it verify).`,
+        )
+        return 1
+      }
+      // Keep this hash somewhere else: it is what shows that no newest entries were removed.
+      console.log(
+        `The audit log verifies: ${result.entries} entries; last hash ${result.lastHash}.`,
+      )
+      return 0
+    },
+  },
+  ...directoryCommands,
+  'grant-role': {
+    summary: 'Give an account a role',
+    usage: 'grant-role EMAIL platform|organisation:ID|group:ID ROLE',
+    needsDb: true,
+    run: (args, deps) => changeRole('grant', args, deps!),
+  },
+  'revoke-role': {
+    summary: 'Take a role from an account',
+    usage: 'revoke-role EMAIL platform|organisation:ID|group:ID ROLE',
+    needsDb: true,
+    run: (args, deps) => changeRole('revoke', args, deps!),
+  },
   'check-env': {
     summary: 'Validate the environment variables and print the settings in effect',
     needsDb: false,
@@ -40,11 +77,51 @@ const commands: Record<string, Command> = {
       const shown = {
         ...env,
         DATABASE_URL: env.DATABASE_URL ? '(set, hidden)' : '(unset: embedded)',
+        SMTP_URL: env.SMTP_URL ? '(set, hidden)' : '(unset: mail goes to DATA_DIR/outbox)',
+        AUDIT_KEY: env.AUDIT_KEY ? '(set, hidden)' : '(unset: DATA_DIR/audit.key)',
       }
       console.log(JSON.stringify(shown, null, 2))
       return Promise.resolve()
     },
   },
+}
+
+async function changeRole(change: 'grant' | 'revoke', args: string[], deps: Deps) {
+  const [email = '', scope = '', role = ''] = args
+  const [scopeType = '', ...rest] = scope.split(':')
+  const scopeId = rest.length > 0 ? rest.join(':') : null
+  if (!(scopeType in rolesByScope) || !role) {
+    const roles = Object.entries(rolesByScope).map(([s, r]) => `${s}: ${r.join(', ')}`)
+    console.error(
+      `Usage: ${change}-role EMAIL platform|organisation:ID|group:ID ROLE\n  ${roles.join('\n  ')}`,
+    )
+    return 2
+  }
+  const user = await deps.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('email', '=', email.trim().toLowerCase())
+    .where('erased_at', 'is', null)
+    .executeTakeFirst()
+  if (!user) {
+    console.error(`No account has the address ${email}.`)
+    return 1
+  }
+  const membership = {
+    userId: user.id,
+    scopeType: scopeType as ScopeType,
+    scopeId,
+    role: role as Role,
+  }
+  try {
+    await (change === 'grant' ? grantRole : revokeRole)(deps, system, membership)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    console.error(error.message)
+    return 1
+  }
+  console.log(`${change === 'grant' ? 'Granted' : 'Revoked'} ${role} (${scope}) for ${email}.`)
+  return 0
 }
 
 async function main(argv: string[]): Promise<number> {

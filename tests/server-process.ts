@@ -35,7 +35,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 90_0
       reject(new Error(`server not ready after ${timeoutMs} ms:\n${logs.join('\n')}`))
     }, timeoutMs)
     child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()))
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       logs.push(line)
       if (!line.includes('Tomoni is ready')) return
       clearTimeout(timer)

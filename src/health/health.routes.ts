@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { policy } from '#src/access/route-policy.ts'
 import { sql } from 'kysely'
 import { createRouter } from '#src/platform/http.ts'
 import { isMigrated } from '#src/platform/migrate.ts'
@@ -8,6 +9,7 @@ const Status = z.object({ status: z.string() }).openapi('Status')
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  middleware: [policy('public')],
   summary: 'The process is running',
   responses: {
     200: { description: 'Running', content: { 'application/json': { schema: Status } } },
@@ -17,6 +19,7 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  middleware: [policy('public')],
   summary: 'The database answers and is migrated',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: Status } } },

@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely/migration'
 import * as referenceData from './2026-11-22T0900-reference-data.ts'
+import * as accounts from './2026-11-22T1000-accounts.ts'
+import * as directory from './2026-11-22T1100-directory.ts'
+import * as secondFactor from './2026-11-22T1200-second-factor.ts'
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (rather than read
@@ -7,4 +10,7 @@ import * as referenceData from './2026-11-22T0900-reference-data.ts'
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0900-reference-data': referenceData,
+  '2026-11-22T1000-accounts': accounts,
+  '2026-11-22T1100-directory': directory,
+  '2026-11-22T1200-second-factor': secondFactor,
 }

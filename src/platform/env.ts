@@ -25,6 +25,37 @@ const EnvSchema = z.object({
   ),
   /** The address people reach Tomoni at; used in links in mail and feeds. */
   PUBLIC_URL: z.preprocess(blankToUndefined, z.url().optional()),
+  /** `smtp://user:pass@host:587` or `smtps://…`; unset, mail goes to `$DATA_DIR/outbox/` as files. */
+  SMTP_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
+  MAIL_FROM: z.preprocess(
+    blankToUndefined,
+    z.string().min(3).default('Tomoni <no-reply@localhost>'),
+  ),
+  /**
+   * The secret that keys the audit log's hash chain (and, derived from it, other keyed hashes).
+   * Required in production; elsewhere one is generated and kept in `$DATA_DIR/audit.key`.
+   */
+  AUDIT_KEY: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  /**
+   * `true` when Tomoni runs behind one reverse proxy of its own: the client address is then the
+   * last one that proxy appended to X-Forwarded-For. Otherwise that header is ignored.
+   */
+  TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+  ),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -7,6 +7,8 @@ export const errorStatus = {
   invalid_input: 400,
   /** Not signed in. */
   unauthenticated: 401,
+  /** Signed in, but this needs the password typed again first. */
+  reauth_required: 401,
   /** Signed in, not allowed, and the thing's existence is no secret. */
   forbidden: 403,
   /** Not found, or not yours to know of. */

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { Logger } from './log.ts'
 import type { Deps } from './deps.ts'
 import { AppError } from './errors.ts'
+import type { Actor } from '#src/access/actor.ts'
 
 export interface AppEnv {
   Variables: {
@@ -10,6 +11,8 @@ export interface AppEnv {
     log: Logger
     deps: Deps
     locale: 'ja' | 'en'
+    /** Who is asking; anonymous until the session middleware finds a valid session. */
+    actor: Actor
   }
 }
 

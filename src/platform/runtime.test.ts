@@ -21,7 +21,7 @@ describe('start-up', () => {
       const env = parseEnv({ DATABASE_URL: withDatabase(url, name), LOG_LEVEL: 'silent' })
       const runtimes = await Promise.all([startRuntime(env), startRuntime(env), startRuntime(env)])
       try {
-        const db = runtimes[0]!.deps.db
+        const db = runtimes[0].deps.db
         const migrations = await sql<{ n: number }>`
           select count(*)::int as n from kysely_migration`.execute(db)
         const datasets = await db.selectFrom('reference_dataset').select('name').execute()

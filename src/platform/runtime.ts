@@ -4,6 +4,9 @@ import { migrateToLatest } from './migrate.ts'
 import { systemClock, type Deps } from './deps.ts'
 import type { Env } from './env.ts'
 import { loadReferenceData } from '#src/reference/load.ts'
+import { createMailer } from '#src/mail/mailer.ts'
+import { loadSecrets } from './secrets.ts'
+import { createBackground } from './background.ts'
 
 /**
  * Opens the database, migrates it and loads the shipped reference data: everything the server and
@@ -11,6 +14,7 @@ import { loadReferenceData } from '#src/reference/load.ts'
  */
 export async function startRuntime(env: Env): Promise<{ deps: Deps; handle: DbHandle }> {
   const log = createLogger({ level: env.LOG_LEVEL })
+  const secrets = loadSecrets(env)
   const handle = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
@@ -26,13 +30,28 @@ export async function startRuntime(env: Env): Promise<{ deps: Deps; handle: DbHa
     await handle.close()
     throw error
   }
+  const mailer = createMailer(env, log)
+  const background = createBackground(log)
   const deps: Deps = {
     env,
     db: handle.db,
     dbKind: handle.kind,
     log,
     clock: systemClock,
+    mailer,
+    background,
+    secrets,
     isReady: () => ready,
   }
-  return { deps, handle }
+  return {
+    deps,
+    handle: {
+      ...handle,
+      close: async () => {
+        await background.idle()
+        await mailer.close()
+        await handle.close()
+      },
+    },
+  }
 }

@@ -1,22 +1,16 @@
 import { Hono } from 'hono'
-import { html } from 'hono/html'
 import type { AppEnv } from '#src/platform/http.ts'
-import { translator } from '#src/i18n/i18n.ts'
+import { serveAssets } from './assets.ts'
+import { creditsPage } from './credits-page.ts'
+import { homePage } from './home-page.ts'
+import { languageRoutes } from './language.ts'
+import { renderPage } from './layout.ts'
 
+/** The server-rendered web site: pages, the language switch and the static assets. */
 export function webRoutes() {
-  return new Hono<AppEnv>().get('/', (c) => {
-    const t = translator(c.get('locale'))
-    return c.html(
-      html`<!doctype html>
-        <html lang="${c.get('locale')}">
-          <head>
-            <meta charset="utf-8" />
-            <title>${t('app.name')}</title>
-          </head>
-          <body>
-            <main><h1>${t('app.name')}</h1></main>
-          </body>
-        </html>`,
-    )
-  })
+  return new Hono<AppEnv>()
+    .use('/assets/*', serveAssets())
+    .route('/', languageRoutes())
+    .get('/', (c) => renderPage(c, homePage))
+    .get('/about/data', (c) => renderPage(c, (t) => creditsPage(t, c.get('locale'))))
 }

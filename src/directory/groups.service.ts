@@ -1,0 +1,715 @@
+import crypto from 'node:crypto'
+import { sql } from 'kysely'
+import type { z } from '@hono/zod-openapi'
+import { hasRole, type Actor } from '#src/access/actor.ts'
+import type { Db } from '#src/platform/db.ts'
+import type { Deps } from '#src/platform/deps.ts'
+import { AppError, notFound } from '#src/platform/errors.ts'
+import type { LocalizedText } from './directory.tables.ts'
+import { freshnessCutoffs, freshnessOf, type Freshness } from './freshness.ts'
+import {
+  GroupInput,
+  OrganisationInput,
+  fieldErrors,
+  type GroupInputData,
+  type GroupInputRaw,
+  type OrganisationInputData,
+  type OrganisationInputRaw,
+} from './groups.schema.ts'
+import {
+  LocationOwnedElsewhere,
+  conceptsOfCodes,
+  loadGroup,
+  loadGroups,
+  writeGroup,
+  type Derived,
+  type LoadedGroup,
+  type StoredGroup,
+} from './groups.repo.ts'
+import { placeResolver, type PlaceResolver } from './places.ts'
+import { nextMeetingOf } from './schedule.ts'
+
+export type Source = 'hsds_import' | 'tomoni' | 'public_register'
+export type SaveResult = 'created' | 'updated' | 'unchanged'
+type ServiceDeps = Pick<Deps, 'db' | 'clock'>
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+
+/**
+ * Who may change a listing: the command line, platform admins and moderators, and the
+ * organisation's own admins and staff.
+ */
+function assertCanEdit(actor: Actor, organisationId: string): void {
+  if (actor.kind === 'system') return
+  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
+  if (
+    hasRole(actor, 'platform', 'admin') ||
+    hasRole(actor, 'platform', 'moderator') ||
+    hasRole(actor, 'organisation', 'admin', organisationId) ||
+    hasRole(actor, 'organisation', 'staff', organisationId)
+  ) {
+    return
+  }
+  throw new AppError('forbidden', 'Only the organisation’s staff and moderators may change this.')
+}
+
+/** New organisations come from moderators and the command line until self-service exists. */
+function assertCanCreateOrganisation(actor: Actor): void {
+  if (actor.kind === 'system') return
+  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
+  if (hasRole(actor, 'platform', 'admin') || hasRole(actor, 'platform', 'moderator')) return
+  throw new AppError('forbidden', 'Only moderators may add organisations for now.')
+}
+
+const actorLabel = (actor: Actor) =>
+  actor.kind === 'user' ? `user:${actor.userId}` : actor.kind === 'system' ? 'system' : 'anonymous'
+
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw)
+  if (!result.success) {
+    throw new AppError('invalid_input', 'Some of the input is not valid.', {
+      fields: fieldErrors(result.error),
+    })
+  }
+  return result.data
+}
+
+/** Database refusals that input can cause become the contract's errors, never a 500. */
+function translateDbError(error: unknown): never {
+  if (error instanceof LocationOwnedElsewhere) {
+    throw new AppError(
+      'conflict',
+      'A meeting place with this id belongs to another organisation.',
+      {
+        fields: { locations: `location ${error.locationId} belongs to another organisation` },
+      },
+    )
+  }
+  const code = (error as { code?: string } | null)?.code
+  if (code === '23505') throw new AppError('conflict', 'An item with this id exists elsewhere.')
+  if (code === '23503') throw new AppError('invalid_input', 'A referenced item does not exist.')
+  if (code === '23514') {
+    throw new AppError('invalid_input', 'The database refused a value as out of range.')
+  }
+  throw error
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+/** JSON with object keys sorted: jsonb gives keys back in its own order, not the writer's. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
+}
+
+/** Field names whose values differ (children and sets are in canonical order on both sides). */
+function changedFields<T extends object>(before: T, after: T): (keyof T & string)[] {
+  const keys = Object.keys(after) as (keyof T & string)[]
+  return keys.filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]))
+}
+
+async function writeHistory(
+  trx: Db,
+  entity: 'organisation' | 'group',
+  entityId: string,
+  changes: { field: string; old: unknown; new: unknown }[],
+  actor: Actor,
+  at: Date,
+) {
+  if (changes.length === 0) return
+  await trx
+    .insertInto('field_history')
+    .values(
+      changes.map((c) => ({
+        entity,
+        entity_id: entityId,
+        field: c.field,
+        old: c.old === undefined ? null : JSON.stringify(c.old),
+        new: c.new === undefined ? null : JSON.stringify(c.new),
+        actor: actorLabel(actor),
+        at,
+      })),
+    )
+    .execute()
+}
+
+export async function fieldHistory(
+  deps: Pick<Deps, 'db'>,
+  entity: 'organisation' | 'group',
+  id: string,
+) {
+  return deps.db
+    .selectFrom('field_history')
+    .select(['field', 'old', 'new', 'actor', 'at'])
+    .where('entity', '=', entity)
+    .where('entity_id', '=', id)
+    .orderBy('id')
+    .execute()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisations
+
+type StoredOrganisation = Required<Omit<OrganisationInputData, 'id'>> & { id: string }
+
+function toStoredOrganisation(input: OrganisationInputData, id: string): StoredOrganisation {
+  return {
+    id,
+    kind: input.kind,
+    parent_id: input.parent_id,
+    name: input.name,
+    description: input.description,
+    url: input.url,
+    email: input.email,
+    identifiers: [...input.identifiers].sort((a, b) => (a.id < b.id ? -1 : 1)),
+  }
+}
+
+async function loadStoredOrganisation(db: Db, id: string): Promise<StoredOrganisation | undefined> {
+  const row = await db
+    .selectFrom('organisation')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    kind: row.kind as StoredOrganisation['kind'],
+    parent_id: row.parent_id,
+    name: row.name,
+    description: row.description,
+    url: row.url,
+    email: row.email,
+    identifiers: row.identifiers.map((i) => ({ ...i, scheme: i.scheme ?? null })),
+  }
+}
+
+/**
+ * Creates the organisation, or brings it up to date when it exists: the one write path for the
+ * form, the API and the importers, so that every change lands in the field history.
+ */
+export async function saveOrganisation(
+  deps: ServiceDeps,
+  actor: Actor,
+  raw: OrganisationInputRaw,
+  options: { source: Source; mode?: 'create' | 'update' | 'upsert' },
+): Promise<{ id: string; result: SaveResult }> {
+  const input = parseInput(OrganisationInput, raw)
+  const mode = options.mode ?? 'upsert'
+  const id = input.id ?? crypto.randomUUID()
+  const now = deps.clock.now()
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const existing = await loadStoredOrganisation(trx, id)
+      if (existing) {
+        if (mode === 'create')
+          throw new AppError('conflict', 'An organisation with this id exists.')
+        assertCanEdit(actor, id)
+      } else {
+        if (mode === 'update') throw notFound('No such organisation.')
+        assertCanCreateOrganisation(actor)
+      }
+      if (input.parent_id) {
+        const parent = await trx
+          .selectFrom('organisation')
+          .select('id')
+          .where('id', '=', input.parent_id)
+          .executeTakeFirst()
+        if (!parent || input.parent_id === id) {
+          throw new AppError('invalid_input', 'Some of the input is not valid.', {
+            fields: { parent_id: 'no such organisation' },
+          })
+        }
+      }
+      const stored = toStoredOrganisation(input, id)
+      const columns = {
+        kind: stored.kind,
+        parent_id: stored.parent_id,
+        name: JSON.stringify(stored.name),
+        description: stored.description ? JSON.stringify(stored.description) : null,
+        url: stored.url,
+        email: stored.email,
+        identifiers: JSON.stringify(stored.identifiers),
+        updated_at: now,
+      }
+      if (!existing) {
+        await trx
+          .insertInto('organisation')
+          .values({ id, ...columns, source: options.source, created_at: now })
+          .execute()
+        return { id, result: 'created' as const }
+      }
+      const changed = changedFields(existing, stored)
+      if (changed.length === 0) return { id, result: 'unchanged' as const }
+      await trx.updateTable('organisation').set(columns).where('id', '=', id).execute()
+      await writeHistory(
+        trx,
+        'organisation',
+        id,
+        changed.map((field) => ({ field, old: existing[field], new: stored[field] })),
+        actor,
+        now,
+      )
+      return { id, result: 'updated' as const }
+    })
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    translateDbError(error)
+  }
+}
+
+export async function updateOrganisation(
+  deps: ServiceDeps,
+  actor: Actor,
+  id: string,
+  patch: Partial<OrganisationInputRaw>,
+) {
+  const existing = await loadStoredOrganisation(deps.db, id)
+  if (!existing) throw notFound('No such organisation.')
+  assertCanEdit(actor, id)
+  return saveOrganisation(
+    deps,
+    actor,
+    { ...existing, ...patch, id },
+    { source: 'tomoni', mode: 'update' },
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups
+
+const attendanceOf = (kinds: string[]) => {
+  const physical = kinds.includes('physical')
+  const virtual = kinds.includes('virtual')
+  return physical && virtual ? 'hybrid' : physical ? 'in_person' : virtual ? 'online' : null
+}
+
+const sortById = <T extends { id: string }>(list: T[]) =>
+  [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+/** The canonical stored form of validated input, with ids given to new children. */
+async function toStoredGroup(
+  input: GroupInputData,
+  id: string,
+  places: PlaceResolver,
+): Promise<StoredGroup> {
+  const options = input.fees.options.map((o) => ({
+    id: o.id ?? crypto.randomUUID(),
+    option: o.option,
+    amount: o.amount,
+    currency: o.currency,
+    amount_description: o.amount_description,
+  }))
+  const areas = []
+  for (const a of input.service_areas) {
+    const resolved = await places.area(a.name, a.place)
+    // A name that is only the code says nothing the code does not.
+    const name =
+      a.name && resolved.place_id && a.name.toUpperCase() === resolved.place_id.toUpperCase()
+        ? null
+        : a.name
+    areas.push({ id: a.id ?? crypto.randomUUID(), name, place: resolved.place_id })
+  }
+  return {
+    id,
+    organisation_id: input.organisation_id,
+    name: input.name,
+    description: input.description,
+    url: input.url,
+    email: input.email,
+    phone: input.phone,
+    types: input.types,
+    leadership: input.leadership,
+    audience: input.audience,
+    min_age: input.min_age,
+    max_age: input.max_age,
+    conditions: input.conditions,
+    activities: input.activities,
+    participation: input.participation,
+    fees: {
+      free: input.fees.free ?? (options.length > 0 && options.every((o) => o.amount === 0)),
+      options: sortById(options),
+      description: input.fees.description,
+    },
+    languages: input.languages,
+    channels: input.channels,
+    accessibility: input.accessibility,
+    independence: input.independence,
+    industry_funding_pct: input.industry_funding_pct,
+    funding: input.funding,
+    medical_advisers: input.medical_advisers,
+    evidence_policy: input.evidence_policy,
+    status: input.status,
+    accepting_members: input.accepting_members,
+    capacity: input.capacity,
+    last_checked_at: input.last_checked_at ? input.last_checked_at.toISOString() : null,
+    locations: sortById(
+      input.locations.map((l) => ({
+        id: l.id ?? crypto.randomUUID(),
+        kind: l.kind,
+        name: l.name,
+        lat: l.lat,
+        lon: l.lon,
+        address: l.address,
+        url: l.url,
+        visibility: l.visibility,
+      })),
+    ),
+    service_areas: sortById(areas),
+    schedules: sortById(
+      input.schedules.map((s) => ({
+        id: s.id ?? crypto.randomUUID(),
+        rrule: s.rrule,
+        dtstart: s.dtstart,
+        timezone: s.timezone,
+        opens_at: s.opens_at,
+        closes_at: s.closes_at,
+        exdates: s.exdates,
+        description: s.description,
+        hsds: s.hsds,
+      })),
+    ),
+  }
+}
+
+async function derive(db: Db, g: StoredGroup, places: PlaceResolver): Promise<Derived> {
+  const placesOfLocation = new Map<string, string[]>()
+  for (const l of g.locations) {
+    placesOfLocation.set(l.id, l.kind === 'physical' ? await places.placesOfAddress(l.address) : [])
+  }
+  const pathOfArea = new Map<string, string[]>()
+  for (const a of g.service_areas) {
+    pathOfArea.set(a.id, a.place ? (await places.area(null, a.place)).place_path : [])
+  }
+  return {
+    condition_ids: await conceptsOfCodes(db, g.conditions),
+    attendance: attendanceOf(g.locations.map((l) => l.kind)),
+    placesOfLocation,
+    pathOfArea,
+  }
+}
+
+const withoutMeta = ({ meta: _meta, ...group }: LoadedGroup): StoredGroup => group
+
+/**
+ * Creates the group, or brings it up to date when it exists, in one transaction: every field is
+ * checked first, so nothing is saved unless all of it is. Changed fields go to the history.
+ */
+export async function saveGroup(
+  deps: ServiceDeps,
+  actor: Actor,
+  raw: GroupInputRaw,
+  options: { source: Source; mode?: 'create' | 'update' | 'upsert'; places?: PlaceResolver },
+): Promise<{ id: string; result: SaveResult }> {
+  const input = parseInput(GroupInput, raw)
+  const mode = options.mode ?? 'upsert'
+  const id = input.id ?? crypto.randomUUID()
+  const now = deps.clock.now()
+  const places = options.places ?? placeResolver(deps.db)
+  assertCanEdit(actor, input.organisation_id)
+  // Resolving places and conditions only reads reference data, so it happens before the
+  // transaction (on the embedded database a transaction holds its only connection).
+  const stored = await toStoredGroup(input, id, places)
+  const derived = await derive(deps.db, stored, places)
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const organisation = await trx
+        .selectFrom('organisation')
+        .select('id')
+        .where('id', '=', input.organisation_id)
+        .executeTakeFirst()
+      if (!organisation) {
+        throw new AppError('invalid_input', 'Some of the input is not valid.', {
+          fields: { organisation_id: 'no such organisation' },
+        })
+      }
+      // Lock the row, so that two writers of one group take turns and both land in the history.
+      await sql`select 1 from grp where id = ${id} for update`.execute(trx)
+      const loaded = await loadGroup(trx, id)
+      if (loaded && mode === 'create')
+        throw new AppError('conflict', 'A group with this id exists.')
+      if (!loaded && mode === 'update') throw notFound('No such group.')
+      if (loaded && loaded.organisation_id !== input.organisation_id) {
+        assertCanEdit(actor, loaded.organisation_id)
+      }
+      if (!loaded) {
+        await writeGroup(trx, stored, derived, { source: options.source, now, isNew: true })
+        return { id, result: 'created' as const }
+      }
+      const before = withoutMeta(loaded)
+      const changed = changedFields(before, stored)
+      if (changed.length === 0) return { id, result: 'unchanged' as const }
+      await writeGroup(trx, stored, derived, { source: loaded.meta.source, now, isNew: false })
+      await writeHistory(
+        trx,
+        'group',
+        id,
+        changed.map((field) => ({ field, old: before[field], new: stored[field] })),
+        actor,
+        now,
+      )
+      return { id, result: 'updated' as const }
+    })
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    translateDbError(error)
+  }
+}
+
+export const createGroup = (deps: ServiceDeps, actor: Actor, raw: GroupInputRaw) =>
+  saveGroup(deps, actor, raw, { source: 'tomoni', mode: 'create' })
+
+/** Changes some fields of a group; the rest stay as they are. */
+export async function updateGroup(
+  deps: ServiceDeps,
+  actor: Actor,
+  id: string,
+  patch: Partial<GroupInputRaw>,
+) {
+  const loaded = await loadGroup(deps.db, id)
+  if (!loaded) throw notFound('No such group.')
+  assertCanEdit(actor, loaded.organisation_id)
+  // The stored form is valid input by construction; the merged whole is validated again.
+  const merged = { ...withoutMeta(loaded), ...patch, id } as GroupInputRaw
+  return saveGroup(deps, actor, merged, { source: 'tomoni', mode: 'update' })
+}
+
+/** "This listing is still right": one click for the organisation, and the listing is fresh again. */
+export async function confirmGroup(deps: ServiceDeps, actor: Actor, id: string) {
+  const loaded = await loadGroup(deps.db, id)
+  if (!loaded) throw notFound('No such group.')
+  assertCanEdit(actor, loaded.organisation_id)
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('grp').set({ last_confirmed_at: now }).where('id', '=', id).execute()
+    await writeHistory(
+      trx,
+      'group',
+      id,
+      [
+        {
+          field: 'last_confirmed_at',
+          old: loaded.meta.last_confirmed_at?.toISOString() ?? null,
+          new: now.toISOString(),
+        },
+      ],
+      actor,
+      now,
+    )
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public profile
+
+export type Locale = 'ja' | 'en'
+
+/** The text in the reader's language, else in the language it was written in. */
+export const textIn = (text: LocalizedText | null, locale: string): string | null =>
+  text ? (text[locale] ?? text[text.original] ?? null) : null
+
+/** Whether the public may see a group at all: closed and long-unconfirmed ones are not listed. */
+export function isPublic(
+  meta: Pick<LoadedGroup, 'status'> & { meta: { fresh_since: Date } },
+  now: Date,
+) {
+  return meta.status !== 'closed' && freshnessOf(meta.meta.fresh_since, now) !== 'hidden'
+}
+
+export interface ConditionRef {
+  code: string
+  id: string | null
+  names: { ja: string | null; en: string | null }
+}
+
+export async function conditionRefs(
+  db: Db,
+  groups: StoredGroup[],
+): Promise<Map<string, ConditionRef>> {
+  const codes = [...new Set(groups.flatMap((g) => g.conditions))]
+  const refs = new Map<string, ConditionRef>()
+  if (codes.length === 0) return refs
+  const rows = await sql<{
+    code: string
+    id: string
+    name_ja: string | null
+    name_en: string | null
+  }>`
+    select distinct on (q.code) q.code, c.id, c.name_ja, c.name_en
+    from unnest(${codes}::text[]) as q(code)
+    join condition_code cc on cc.code = q.code
+    join condition c on c.id = cc.condition_id
+    order by q.code, c.weight desc, c.id
+  `.execute(db)
+  for (const r of rows.rows) {
+    refs.set(r.code, { code: r.code, id: r.id, names: { ja: r.name_ja, en: r.name_en } })
+  }
+  for (const code of codes) {
+    if (!refs.has(code)) refs.set(code, { code, id: null, names: { ja: null, en: null } })
+  }
+  return refs
+}
+
+export async function organisationSummaries(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, OrganisationSummary>()
+  const rows = await db
+    .selectFrom('organisation as o')
+    .leftJoin('organisation as p', 'p.id', 'o.parent_id')
+    .select([
+      'o.id',
+      'o.kind',
+      'o.name',
+      'o.url',
+      'o.email',
+      'o.claimed_at',
+      'o.verified_at',
+      'p.id as parent_id',
+      'p.name as parent_name',
+    ])
+    .where('o.id', 'in', ids)
+    .execute()
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        url: r.url,
+        email: r.email,
+        claimed: r.claimed_at !== null,
+        verified: r.verified_at !== null,
+        parent: r.parent_id && r.parent_name ? { id: r.parent_id, name: r.parent_name } : null,
+      },
+    ]),
+  )
+}
+
+export interface OrganisationSummary {
+  id: string
+  kind: string
+  name: LocalizedText
+  url: string | null
+  email: string | null
+  claimed: boolean
+  verified: boolean
+  parent: { id: string; name: LocalizedText } | null
+}
+
+/**
+ * What anyone may see of a group. A meeting place the group keeps for members shows only the
+ * town it is in: no street, no coordinates, no link.
+ */
+export function publicProfile(
+  g: LoadedGroup,
+  organisation: OrganisationSummary,
+  conditions: Map<string, ConditionRef>,
+  now: Date,
+) {
+  const freshness: Freshness = freshnessOf(g.meta.fresh_since, now)
+  return {
+    id: g.id,
+    url: `/groups/${encodeURIComponent(g.id)}`,
+    name: g.name,
+    description: g.description,
+    organisation,
+    types: g.types,
+    leadership: g.leadership,
+    audience: g.audience,
+    ages: { min: g.min_age, max: g.max_age },
+    conditions: g.conditions.map(
+      (code) => conditions.get(code) ?? { code, id: null, names: { ja: null, en: null } },
+    ),
+    activities: g.activities,
+    participation: g.participation,
+    fees: g.fees,
+    languages: g.languages,
+    attendance: g.meta.attendance,
+    channels: g.channels,
+    accessibility: g.accessibility,
+    independence: {
+      kind: g.independence,
+      industry_funding_pct: g.industry_funding_pct,
+      funding: g.funding,
+      medical_advisers: g.medical_advisers,
+      evidence_policy: g.evidence_policy,
+    },
+    locations: g.locations.map((l) =>
+      l.visibility === 'public'
+        ? { ...l }
+        : {
+            id: l.id,
+            kind: l.kind,
+            name: null,
+            visibility: l.visibility,
+            area: l.address
+              ? { city: l.address.city, region: l.address.region, country: l.address.country }
+              : null,
+          },
+    ),
+    service_areas: g.service_areas,
+    schedules: g.schedules.map(({ hsds: _hsds, ...s }) => s),
+    next_meeting: g.status === 'active' ? nextMeetingOf(g.schedules, now) : null,
+    contact: { email: g.email, url: g.url, phone: g.phone },
+    status: g.status,
+    accepting_members: g.accepting_members,
+    capacity: g.capacity,
+    trust: {
+      source: g.meta.source,
+      freshness,
+      organisation_claimed: organisation.claimed,
+      organisation_verified: organisation.verified,
+      verified_at: g.meta.verified_at?.toISOString() ?? null,
+      last_confirmed_at: g.meta.last_confirmed_at?.toISOString() ?? null,
+      last_checked_at: g.last_checked_at,
+      updated_at: g.meta.updated_at.toISOString(),
+    },
+  }
+}
+
+export type GroupProfile = ReturnType<typeof publicProfile>
+
+/** Public profiles of the given groups that the public may see, in the order asked. */
+export async function publicProfiles(deps: ServiceDeps, ids: string[]): Promise<GroupProfile[]> {
+  const now = deps.clock.now()
+  const loaded = await loadGroups(deps.db, ids)
+  const visible = ids
+    .map((id) => loaded.get(id))
+    .filter((g): g is LoadedGroup => !!g && isPublic(g, now))
+  const [organisations, conditions] = await Promise.all([
+    organisationSummaries(deps.db, [...new Set(visible.map((g) => g.organisation_id))]),
+    conditionRefs(deps.db, visible),
+  ])
+  return visible.map((g) =>
+    publicProfile(g, organisations.get(g.organisation_id)!, conditions, now),
+  )
+}
+
+/** Anyone may read a listed group; hidden and closed ones are not found. */
+export async function getGroupProfile(deps: ServiceDeps, _actor: Actor, id: string) {
+  const [profile] = await publicProfiles(deps, [id])
+  if (!profile) throw notFound('No such group.')
+  return profile
+}
+
+/** Ids of every group the public may see, for export and the HSDS API. */
+export async function publicGroupIds(
+  deps: ServiceDeps,
+  filter: { organisationId?: string; modifiedAfter?: Date } = {},
+): Promise<string[]> {
+  const { hiddenBefore } = freshnessCutoffs(deps.clock.now())
+  let query = deps.db
+    .selectFrom('grp')
+    .select('id')
+    .where('status', '<>', 'closed')
+    .where('fresh_since', '>', hiddenBefore)
+  if (filter.organisationId) query = query.where('organisation_id', '=', filter.organisationId)
+  if (filter.modifiedAfter) query = query.where('updated_at', '>', filter.modifiedAfter)
+  const rows = await query.orderBy('id').execute()
+  return rows.map((r) => r.id)
+}
