@@ -5,13 +5,17 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { applyDeclaredPolicies, denyRoutesWithoutPolicy } from '#src/access/route-policy.ts'
+import { accountPages } from '#src/accounts/accounts.pages.ts'
 import { accountRoutes } from '#src/accounts/accounts.routes.ts'
+import { secondFactorRoutes } from '#src/accounts/second-factor.routes.ts'
 import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
+import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
 import { groupRoutes } from '#src/directory/groups.routes.ts'
 import { hsdsRoutes } from '#src/directory/hsds.routes.ts'
 import { healthRoutes } from '#src/health/health.routes.ts'
+import { moderationRoutes } from '#src/moderation/moderation.routes.ts'
 import { AppError, type ErrorCode } from '#src/platform/errors.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import type { AppEnv } from '#src/platform/http.ts'
@@ -84,8 +88,11 @@ export function buildApp(deps: Deps) {
   app.route('/', healthRoutes())
   app.route('/api/v1', conditionRoutes())
   app.route('/api/v1', accountRoutes())
+  app.route('/api/v1', secondFactorRoutes())
   app.route('/api/v1', consentRoutes())
   app.route('/api/v1', groupRoutes())
+  app.route('/api/v1', directoryWriteRoutes())
+  app.route('/api/v1', moderationRoutes())
   app.route('/api', hsdsRoutes())
 
   app.doc31('/api/openapi.json', {
@@ -97,6 +104,7 @@ export function buildApp(deps: Deps) {
     },
   })
 
+  app.route('/', accountPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {

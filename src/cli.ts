@@ -2,11 +2,14 @@ import { EnvError, getEnv } from './platform/env.ts'
 import { startRuntime } from './platform/runtime.ts'
 import type { Deps } from './platform/deps.ts'
 import { directoryCommands } from './directory/directory.cli.ts'
+import { demoCommands } from './directory/demo.cli.ts'
+import { moderationCommands } from './moderation/moderation.cli.ts'
 import { verifyAuditChain } from './audit/audit.ts'
 import { AppError } from './platform/errors.ts'
 import { system } from './access/actor.ts'
 import { rolesByScope, type Role, type ScopeType } from './access/roles.ts'
 import { grantRole, revokeRole } from './access/roles.service.ts'
+import { revokeUserSessions } from './accounts/admin.ts'
 
 interface Command {
   summary: string
@@ -57,6 +60,8 @@ const commands: Record<string, Command> = {
     },
   },
   ...directoryCommands,
+  ...demoCommands,
+  ...moderationCommands,
   'grant-role': {
     summary: 'Give an account a role',
     usage: 'grant-role EMAIL platform|organisation:ID|group:ID ROLE',
@@ -68,6 +73,26 @@ const commands: Record<string, Command> = {
     usage: 'revoke-role EMAIL platform|organisation:ID|group:ID ROLE',
     needsDb: true,
     run: (args, deps) => changeRole('revoke', args, deps!),
+  },
+  'revoke-sessions': {
+    summary: 'Sign an account out everywhere',
+    usage: 'revoke-sessions EMAIL',
+    needsDb: true,
+    run: async ([email = ''], deps) => {
+      const user = await deps!.db
+        .selectFrom('app_user')
+        .select('id')
+        .where('email', '=', email.trim().toLowerCase())
+        .where('erased_at', 'is', null)
+        .executeTakeFirst()
+      if (!user) {
+        console.error(`No account has the address ${email}.`)
+        return 1
+      }
+      const { count } = await revokeUserSessions(deps!, system, { userId: user.id })
+      console.log(`Ended ${count} session(s) of ${email}.`)
+      return 0
+    },
   },
   'check-env': {
     summary: 'Validate the environment variables and print the settings in effect',

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { adminQuery, withDatabase } from './db-template.ts'
-import { startServerProcess } from './server-process.ts'
+import { startServerProcess as start, type ServerProcess } from './server-process.ts'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomoni-server-'))
 const serverUrl = process.env.TEST_DATABASE_URL
@@ -13,7 +13,20 @@ const dbEnv: Record<string, string> = serverUrl
   ? { DATA_DIR: dataDir, DATABASE_URL: withDatabase(serverUrl, database) }
   : { DATA_DIR: dataDir }
 
+// A test that fails half-way must not leave its server running.
+const started: ServerProcess[] = []
+async function startServerProcess(env: Record<string, string>, timeoutMs?: number) {
+  const server = await start(env, timeoutMs)
+  started.push(server)
+  return server
+}
+
 describe('the server process', () => {
+  afterEach(() => {
+    for (const server of started.splice(0)) {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL')
+    }
+  })
   beforeAll(async () => {
     if (serverUrl) await adminQuery(serverUrl, `create database ${database}`)
   })

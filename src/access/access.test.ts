@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../tests/app.ts'
 import { createAccount, send } from '../../tests/accounts.ts'
@@ -69,5 +71,45 @@ describe('access: every route declares a policy', () => {
       headers: { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' },
     })
     expect(res.status).toBe(200)
+  })
+
+  it('sends the security headers on every API answer, errors included', async () => {
+    const reads = routePolicies(t.app).filter(
+      (r) => r.method === 'GET' && r.path.startsWith('/api'),
+    )
+    for (const path of [...reads.map((r) => concrete(r.path)), '/api/v1/nothing-here']) {
+      const res = await send(t, 'GET', path, { cookie })
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp, path).toContain("frame-ancestors 'none'")
+      expect(csp, path).not.toContain('unsafe-inline')
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
+      expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin')
+    }
+  })
+
+  it('has no other spelling of a rate-limited path that skips its limits', async () => {
+    for (const path of [
+      '/api/v1/auth/sign-in/',
+      '/api/v1/auth/Sign-In',
+      '/api/v1/auth/sign-in.json',
+      '/api/v1//auth/sign-in',
+      '/API/v1/auth/sign-in',
+    ]) {
+      const res = await send(t, 'POST', path, { body: { email: 'a@example.test', password: 'x' } })
+      expect(res.status, path).toBe(404)
+    }
+  })
+
+  it('reads no token or password from a query string', () => {
+    const sources = fs
+      .readdirSync(path.resolve(import.meta.dirname, '..'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      // The one exception: a mailed link must carry its single-use token, and its page only
+      // copies it into a form; showing the page uses nothing up.
+      .filter((f) => f !== path.join('accounts', 'accounts.pages.ts'))
+      .map((f) => fs.readFileSync(path.resolve(import.meta.dirname, '..', f), 'utf8'))
+    for (const source of sources) {
+      expect(source).not.toMatch(/query\(\s*['"](token|password|code|secret)['"]/)
+    }
   })
 })

@@ -16,6 +16,8 @@ export interface UserActor {
   roles: readonly RoleMembership[]
   /** When the person last typed their password in this session. */
   reauthenticatedAt: Date
+  /** When this session's sign-in used a second factor; absent or null if it did not. */
+  secondFactorAt?: Date | null
 }
 
 /** The command line and background jobs, acting for the operator. */
@@ -44,3 +46,19 @@ export function hasRole(
 }
 
 export const isStaff = (actor: Actor) => actor.kind === 'user' && actor.roles.some(isStaffRole)
+
+/**
+ * Staff see other people's health data, so a staff role counts only in a session that was opened
+ * with a second factor (ASVS v5.0.0-6.3.3). Throws 403 otherwise: what staff can do is no secret.
+ */
+export function requireStaffWithSecondFactor(actor: Actor): UserActor {
+  const user = requireUser(actor)
+  if (!isStaff(user)) throw new AppError('forbidden', 'This is for staff only.')
+  if (!user.secondFactorAt) {
+    throw new AppError(
+      'forbidden',
+      'Staff must sign in with a second factor. Set one up in your account settings.',
+    )
+  }
+  return user
+}

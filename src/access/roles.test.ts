@@ -4,6 +4,7 @@ import { createAccount, send } from '../../tests/accounts.ts'
 import { verifyAuditChain } from '#src/audit/audit.ts'
 import { anonymous, system, type UserActor } from './actor.ts'
 import { grantRole, revokeRole } from './roles.service.ts'
+import { revokeUserSessions } from '#src/accounts/admin.ts'
 
 describe('roles as scoped memberships', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
@@ -92,5 +93,17 @@ describe('roles as scoped memberships', () => {
         role: 'admin',
       }),
     ).rejects.toMatchObject({ code: 'invalid_input' })
+  })
+
+  it('lets the operator and platform admins sign a person out everywhere, and no one else', async () => {
+    const who = await createAccount(t)
+    await expect(
+      revokeUserSessions(t.deps, member(who.id), { userId: who.id }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    expect((await send(t, 'GET', '/api/v1/me', { cookie: who.cookie })).status).toBe(200)
+    expect(await revokeUserSessions(t.deps, system, { userId: who.id })).toEqual({ count: 1 })
+    expect((await send(t, 'GET', '/api/v1/me', { cookie: who.cookie })).status).toBe(401)
   })
 })

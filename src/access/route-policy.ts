@@ -2,7 +2,7 @@ import type { Hono, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { AppError } from '#src/platform/errors.ts'
 import type { AppEnv } from '#src/platform/http.ts'
-import { requireUser, type Actor } from './actor.ts'
+import { requireStaffWithSecondFactor, requireUser, type Actor } from './actor.ts'
 
 /**
  * Layer 1 of authorisation: what a route demands before its handler runs. Layer 2 is the first
@@ -15,6 +15,10 @@ const policies = {
   /** A signed-in person; the service decides what they may see. */
   'signed-in': (actor: Actor) => {
     requireUser(actor)
+  },
+  /** Someone holding a staff role, in a session opened with a second factor. */
+  staff: (actor: Actor) => {
+    requireStaffWithSecondFactor(actor)
   },
 } satisfies Record<string, (actor: Actor) => void>
 

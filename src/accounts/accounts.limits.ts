@@ -15,6 +15,9 @@ export const accountLimits = {
   resetEmail: { name: 'reset:email', limit: 5, windowSeconds: 1800 },
   /** Confirmation and reset links: guessing a token is hopeless, but flooding is not welcome. */
   tokenIp: { name: 'token:ip', limit: 25, windowSeconds: 300 },
+  /** Six-digit codes are guessable in principle: few tries per account (ASVS v5.0.0-6.3.1). */
+  secondFactorAccount: { name: 'second-factor:account', limit: 10, windowSeconds: 900 },
+  secondFactorIp: { name: 'second-factor:ip', limit: 25, windowSeconds: 300 },
   /** Every other place the password is typed: change, re-authentication, erasure. */
   passwordAccount: { name: 'password:account', limit: 10, windowSeconds: 3600 },
   passwordIp: { name: 'password:ip', limit: 25, windowSeconds: 300 },

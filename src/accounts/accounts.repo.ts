@@ -111,3 +111,7 @@ export async function pruneTokens(db: Db, now: Date): Promise<void> {
     .where('expires_at', '<', new Date(now.getTime() - 86_400_000))
     .execute()
 }
+
+/** A unique constraint refused the write: two requests raced for the same address. */
+export const isUniqueViolation = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import type { Actor } from '#src/access/actor.ts'
 import { policy, type PolicyName } from '#src/access/route-policy.ts'
 import { clientIp } from '#src/platform/client-ip.ts'
 import { createRouter } from '#src/platform/http.ts'
@@ -58,7 +59,10 @@ function route<M extends 'get' | 'post' | 'patch' | 'delete', P extends string>(
   return { method, path, summary, middleware: [policy(access)], tags: ['Accounts'] }
 }
 
-const UserBody = z.object({ user: Me }).openapi('SignedIn')
+/** `user` once signed in; without it, `second_factor_required` says what comes next. */
+export const UserBody = z
+  .object({ user: Me.optional(), second_factor_required: z.boolean() })
+  .openapi('SignedIn')
 
 export function accountRoutes() {
   return createRouter()
@@ -85,7 +89,8 @@ export function accountRoutes() {
         const input = c.req.valid('json')
         const userId = await confirmSignUp(deps, c.get('actor'), { ...input, ip: clientIp(c) })
         await startSession(c, deps, userId)
-        return c.json({ user: await accountView(deps.db, userId) }, 200)
+        const user = await accountView(deps.db, userId)
+        return c.json({ user, second_factor_required: false }, 200)
       },
     )
     .openapi(
@@ -97,9 +102,17 @@ export function accountRoutes() {
       async (c) => {
         const deps = c.get('deps')
         const input = c.req.valid('json')
-        const userId = await signIn(deps, c.get('actor'), { ...input, ip: clientIp(c) })
+        const { userId, secondFactor } = await signIn(deps, c.get('actor'), {
+          ...input,
+          ip: clientIp(c),
+        })
+        if (secondFactor) {
+          await startSession(c, deps, userId, { stage: 'second_factor' })
+          return c.json({ second_factor_required: true }, 200)
+        }
         await startSession(c, deps, userId)
-        return c.json({ user: await accountView(deps.db, userId) }, 200)
+        const user = await accountView(deps.db, userId)
+        return c.json({ user, second_factor_required: false }, 200)
       },
     )
     .openapi(
@@ -156,7 +169,7 @@ export function accountRoutes() {
         const deps = c.get('deps')
         const { password } = c.req.valid('json')
         const userId = await reauthenticate(deps, c.get('actor'), { password, ip: clientIp(c) })
-        await startSession(c, deps, userId)
+        await startSession(c, deps, userId, { secondFactorAt: secondFactorOf(c.get('actor')) })
         return c.body(null, 204)
       },
     )
@@ -198,7 +211,7 @@ export function accountRoutes() {
         const deps = c.get('deps')
         const input = c.req.valid('json')
         const { userId } = await changePassword(deps, c.get('actor'), { ...input, ip: clientIp(c) })
-        await startSession(c, deps, userId)
+        await startSession(c, deps, userId, { secondFactorAt: secondFactorOf(c.get('actor')) })
         return c.body(null, 204)
       },
     )
@@ -280,3 +293,6 @@ export function accountRoutes() {
       },
     )
 }
+
+/** A renewed session keeps the second factor its sign-in used. */
+const secondFactorOf = (actor: Actor) => (actor.kind === 'user' ? actor.secondFactorAt : null)

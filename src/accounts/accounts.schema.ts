@@ -68,6 +68,7 @@ export const Me = z
     locale: Locale,
     created_at: z.string(),
     roles: z.array(RoleMembershipOut),
+    second_factor: z.object({ totp: z.boolean(), recovery_codes_left: z.number() }),
   })
   .openapi('Me')
 export type Me = z.infer<typeof Me>
@@ -87,3 +88,12 @@ export const SessionOut = z
   .openapi('Session')
 
 export const SessionId = z.object({ id: z.uuid() })
+
+export const SecondFactorInput = z
+  .object({
+    code: z.string().max(20).optional(),
+    recovery_code: z.string().max(40).optional(),
+  })
+  .openapi('SecondFactorInput')
+
+export const CodeInput = z.object({ code: z.string().max(20) }).openapi('CodeInput')

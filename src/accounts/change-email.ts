@@ -12,6 +12,7 @@ import {
   findUserByEmail,
   findUserById,
   insertToken,
+  isUniqueViolation,
   pruneTokens,
 } from './accounts.repo.ts'
 import { checkOwnPassword } from './sign-in.ts'
@@ -94,7 +95,7 @@ export async function confirmEmailChange(
   allowAnyone(actor)
   await hitRateLimits(deps, [{ rule: accountLimits.tokenIp, value: input.ip }])
   const now = deps.clock.now()
-  const changed = await deps.db.transaction().execute(async (trx) => {
+  const move = deps.db.transaction().execute(async (trx) => {
     const token = await consumeToken(trx, hashToken(input.token), 'change_email', now)
     const user = token?.user_id ? await findUserById(trx, token.user_id) : undefined
     if (!token || !user?.email) throw invalidChangeLink()
@@ -111,6 +112,10 @@ export async function confirmEmailChange(
       trx,
     )
     return { oldEmail: user.email, locale: user.locale }
+  })
+  // Another account took the address at the same moment.
+  const changed = await move.catch((error: unknown) => {
+    throw isUniqueViolation(error) ? invalidChangeLink() : error
   })
   await deps.mailer.send(accountMail.emailChanged(deps.env, changed.oldEmail, changed.locale))
 }

@@ -10,7 +10,7 @@ import { checkOwnPassword } from './sign-in.ts'
  * Erases the account (GDPR Art. 17; APPI Art. 35). What identifies or describes the person is
  * deleted; the account row stays as an empty tombstone under its random id, so that the audit
  * log (and, in later features, others' records such as a group's history) can still point at
- * "someone" without saying who. Sessions, mailed links, role memberships and consents go. A
+ * "someone" without saying who. Sessions, mailed links, role memberships, consents and second factors go. A
  * feature that stores something about a person adds its part here and to the erasure test.
  */
 export async function eraseAccount(
@@ -27,6 +27,8 @@ export async function eraseAccount(
       await trx.deleteFrom('auth_token').where('email', '=', account.email).execute()
     await trx.deleteFrom('role_membership').where('user_id', '=', user.userId).execute()
     await trx.deleteFrom('consent').where('user_id', '=', user.userId).execute()
+    await trx.deleteFrom('totp_credential').where('user_id', '=', user.userId).execute()
+    await trx.deleteFrom('recovery_code').where('user_id', '=', user.userId).execute()
     await trx
       .updateTable('app_user')
       .set({

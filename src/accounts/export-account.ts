@@ -5,12 +5,14 @@ import type { Deps } from '#src/platform/deps.ts'
 import { listRoles } from './accounts.repo.ts'
 import { requireRecentAuthentication } from './accounts.policy.ts'
 import { listSessions, loadAccount } from './me.ts'
+import { secondFactorSummary } from './second-factor.ts'
 
 /**
  * Everything Tomoni holds about the person, as JSON (GDPR Art. 15 and 20; APPI Art. 33). A
  * feature that stores something about a person adds it here; the test lists what must appear.
  * Left out, because they say nothing about the person that is readable: password and token
- * hashes, and rate-limit counters keyed by a one-way hash of the address.
+ * hashes, the authenticator secret, and rate-limit counters keyed by a one-way hash of the
+ * address.
  */
 export async function exportAccount(deps: Deps, actor: Actor) {
   const user = requireRecentAuthentication(actor, deps.clock.now())
@@ -53,6 +55,7 @@ export async function exportAccount(deps: Deps, actor: Actor) {
       created_at: account.created_at.toISOString(),
     },
     roles: roles.map((r) => ({ scope_type: r.scopeType, scope_id: r.scopeId, role: r.role })),
+    second_factor: await secondFactorSummary(deps.db, user.userId),
     consents: await listConsents(deps, actor),
     sessions: await listSessions(deps, actor),
     mailed_links: pendingLinks.map((t) => ({

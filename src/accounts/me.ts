@@ -7,10 +7,15 @@ import { AppError, notFound } from '#src/platform/errors.ts'
 import { findUserById, listRoles } from './accounts.repo.ts'
 import { requireAccountHolder } from './accounts.policy.ts'
 import type { Me, UpdateMeInput } from './accounts.schema.ts'
+import { secondFactorSummary } from './second-factor.ts'
 
 type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>
 
-export function toMe(user: UserRow, roles: RoleMembership[]): Me {
+export function toMe(
+  user: UserRow,
+  roles: RoleMembership[],
+  secondFactor: { totp: boolean; recovery_codes_left: number },
+): Me {
   return {
     id: user.id,
     email: user.email ?? '',
@@ -18,6 +23,10 @@ export function toMe(user: UserRow, roles: RoleMembership[]): Me {
     locale: user.locale,
     created_at: user.created_at.toISOString(),
     roles: roles.map((r) => ({ scope_type: r.scopeType, scope_id: r.scopeId, role: r.role })),
+    second_factor: {
+      totp: secondFactor.totp,
+      recovery_codes_left: secondFactor.recovery_codes_left,
+    },
   }
 }
 
@@ -35,7 +44,11 @@ export async function getMe(deps: Pick<Deps, 'db'>, actor: Actor): Promise<Me> {
 
 /** The account as its holder sees it; for routes that have just signed someone in. */
 export async function accountView(db: Db, userId: string): Promise<Me> {
-  return toMe(await loadAccount(db, userId), await listRoles(db, userId))
+  return toMe(
+    await loadAccount(db, userId),
+    await listRoles(db, userId),
+    await secondFactorSummary(db, userId),
+  )
 }
 
 export async function updateMe(deps: Deps, actor: Actor, input: UpdateMeInput): Promise<Me> {
@@ -62,6 +75,7 @@ export async function listSessions(deps: Pick<Deps, 'db'>, actor: Actor) {
     .selectFrom('user_session')
     .select(['id', 'created_at', 'last_seen_at', 'user_agent'])
     .where('user_id', '=', user.userId)
+    .where('stage', '=', 'full')
     .orderBy('last_seen_at', 'desc')
     .execute()
   return rows.map((r) => ({

@@ -9,17 +9,21 @@ import { findUserByEmail } from './accounts.repo.ts'
 import type { SignInInput } from './accounts.schema.ts'
 import { loadAccount } from './me.ts'
 import { verifyDummyPassword, verifyPassword } from './password.ts'
+import { hasSecondFactor } from './second-factor.ts'
 
 /** One answer for an unknown address, a wrong password and an erased account alike. */
 export const signInRefused = () =>
   new AppError('unauthenticated', 'The e-mail address or the password is not right.')
 
-/** Checks the password; returns the account's id for the route to start a session with. */
+/**
+ * Checks the password. Returns the account's id for the route to start a session with, and
+ * whether a second factor must follow before that session grants anything.
+ */
 export async function signIn(
   deps: Deps,
   actor: Actor,
   input: SignInInput & { ip: string },
-): Promise<string> {
+): Promise<{ userId: string; secondFactor: boolean }> {
   allowAnyone(actor)
   await hitRateLimits(deps, [
     { rule: accountLimits.signInIp, value: input.ip },
@@ -45,13 +49,15 @@ export async function signIn(
     })
     throw signInRefused()
   }
+  // With a second factor, the sign-in is recorded when that step succeeds.
+  if (await hasSecondFactor(deps.db, user.id)) return { userId: user.id, secondFactor: true }
   await appendAudit(deps, {
     actorId: user.id,
     action: 'sign_in',
     subjectType: 'user',
     subjectId: user.id,
   })
-  return user.id
+  return { userId: user.id, secondFactor: false }
 }
 
 /**

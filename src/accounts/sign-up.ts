@@ -6,7 +6,13 @@ import { hitRateLimits } from '#src/platform/rate-limit.ts'
 import { accountLimits } from './accounts.limits.ts'
 import { accountMail } from './accounts.mail.ts'
 import { allowAnyone } from './accounts.policy.ts'
-import { consumeToken, findUserByEmail, insertToken, pruneTokens } from './accounts.repo.ts'
+import {
+  consumeToken,
+  findUserByEmail,
+  insertToken,
+  isUniqueViolation,
+  pruneTokens,
+} from './accounts.repo.ts'
 import type { SignUpInput } from './accounts.schema.ts'
 import { hashPassword, passwordProblem, verifyPassword } from './password.ts'
 import { hashToken, newToken } from './user-session.ts'
@@ -105,7 +111,7 @@ export async function confirmSignUp(
   if (!(await verifyPassword(pending.pending_password_hash, input.password))) {
     throw invalidConfirmation()
   }
-  return deps.db.transaction().execute(async (trx) => {
+  const create = deps.db.transaction().execute(async (trx) => {
     const token = await consumeToken(trx, tokenHash, 'confirm_email', now)
     if (!token?.pending_password_hash || !token.pending_display_name || !token.pending_locale) {
       throw invalidConfirmation()
@@ -137,5 +143,9 @@ export async function confirmSignUp(
       trx,
     )
     return user.id
+  })
+  // Two sign-ups for one address confirmed at the same moment: the second finds it taken.
+  return create.catch((error: unknown) => {
+    throw isUniqueViolation(error) ? invalidConfirmation() : error
   })
 }

@@ -3,7 +3,6 @@ import type { MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { anonymous, type Actor, type UserActor } from '#src/access/actor.ts'
 import { isStaffRole, type RoleMembership } from '#src/access/roles.ts'
-import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import type { Env } from '#src/platform/env.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
@@ -67,6 +66,16 @@ export function summariseUserAgent(header: string | undefined): string | null {
   return system ? `${browser as string} on ${system as string}` : (browser as string)
 }
 
+/** How long the step between a right password and the second factor may take. */
+export const secondFactorStepMs = 5 * minute
+
+export interface SessionOptions {
+  /** `second_factor`: the password was right, the second factor is still to come. */
+  stage?: 'full' | 'second_factor'
+  /** When a second factor was used; carried over when a session is renewed. */
+  secondFactorAt?: Date | null
+}
+
 /**
  * Starts a new session for the person and sets its cookie. A session the request already
  * carried is ended first: the id always changes at sign-in, so one planted beforehand is useless.
@@ -75,17 +84,22 @@ export async function startSession(
   c: AppContext,
   deps: Pick<Deps, 'db' | 'clock' | 'env'>,
   userId: string,
-  db: Db = deps.db,
+  options: SessionOptions = {},
 ): Promise<void> {
   const cookie = sessionCookie(deps.env)
   const previous = getCookie(c, cookie.name)
-  if (previous)
-    await db.deleteFrom('user_session').where('token_hash', '=', hashToken(previous)).execute()
+  if (previous) {
+    await deps.db.deleteFrom('user_session').where('token_hash', '=', hashToken(previous)).execute()
+  }
   const token = newToken()
   const now = deps.clock.now()
-  const roles = await listRoles(db, userId)
-  const limits = limitsFor(roles)
-  await db
+  // Sessions past their last possible moment are of no use to anyone: tidy up as we go.
+  await deps.db.deleteFrom('user_session').where('expires_at', '<', now).execute()
+  const pending = options.stage === 'second_factor'
+  const lifetimeMs = pending
+    ? secondFactorStepMs
+    : limitsFor(await listRoles(deps.db, userId)).absoluteMs
+  await deps.db
     .insertInto('user_session')
     .values({
       token_hash: hashToken(token),
@@ -93,8 +107,12 @@ export async function startSession(
       created_at: now,
       last_seen_at: now,
       reauthenticated_at: now,
-      expires_at: new Date(now.getTime() + sessionLimits.member.absoluteMs),
+      expires_at: new Date(
+        now.getTime() + (pending ? secondFactorStepMs : sessionLimits.member.absoluteMs),
+      ),
       user_agent: summariseUserAgent(c.req.header('user-agent')),
+      stage: options.stage ?? 'full',
+      second_factor_at: options.secondFactorAt ?? null,
     })
     .execute()
   setCookie(c, cookie.name, token, {
@@ -102,8 +120,21 @@ export async function startSession(
     httpOnly: true,
     secure: cookie.secure,
     sameSite: 'Lax',
-    maxAge: Math.floor(limits.absoluteMs / 1000),
+    maxAge: Math.floor(lifetimeMs / 1000),
   })
+}
+
+/** The session waiting for its second factor, if the request carries one still in time. */
+export async function findPendingSession(c: AppContext, deps: Pick<Deps, 'db' | 'clock' | 'env'>) {
+  const token = getCookie(c, sessionCookie(deps.env).name)
+  if (!token) return undefined
+  return deps.db
+    .selectFrom('user_session')
+    .select(['id', 'user_id'])
+    .where('token_hash', '=', hashToken(token))
+    .where('stage', '=', 'second_factor')
+    .where('expires_at', '>', deps.clock.now())
+    .executeTakeFirst()
 }
 
 export function clearSessionCookie(c: AppContext, env: Env) {
@@ -119,14 +150,16 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const deps = c.get('deps')
   const cookie = sessionCookie(deps.env)
   const token = getCookie(c, cookie.name)
-  c.set('actor', token ? await resolveActor(deps, token) : anonymous)
-  if (token && c.get('actor').kind === 'anonymous') clearSessionCookie(c, deps.env)
+  const found = token ? await resolveActor(deps, token) : anonymous
+  c.set('actor', found === 'pending' ? anonymous : found)
+  // A cookie that leads nowhere is removed; one waiting for its second factor is kept.
+  if (token && found === anonymous) clearSessionCookie(c, deps.env)
   await next()
   const setsSession = (c.res.headers.get('set-cookie') ?? '').includes(`${cookie.name}=`)
   if (token || setsSession) c.res.headers.set('Cache-Control', 'no-store')
 }
 
-async function resolveActor(deps: Deps, token: string): Promise<Actor> {
+async function resolveActor(deps: Deps, token: string): Promise<Actor | 'pending'> {
   const row = await deps.db
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
@@ -137,12 +170,15 @@ async function resolveActor(deps: Deps, token: string): Promise<Actor> {
       's.last_seen_at',
       's.reauthenticated_at',
       's.expires_at',
+      's.stage',
+      's.second_factor_at',
     ])
     .where('s.token_hash', '=', hashToken(token))
     .where('u.erased_at', 'is', null)
     .executeTakeFirst()
   if (!row) return anonymous
   const now = deps.clock.now().getTime()
+  if (row.stage !== 'full') return now < row.expires_at.getTime() ? 'pending' : anonymous
   const roles = await listRoles(deps.db, row.user_id)
   const limits = limitsFor(roles)
   if (
@@ -166,6 +202,7 @@ async function resolveActor(deps: Deps, token: string): Promise<Actor> {
     sessionId: row.id,
     roles,
     reauthenticatedAt: row.reauthenticated_at,
+    secondFactorAt: row.second_factor_at,
   }
   return actor
 }

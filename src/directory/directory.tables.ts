@@ -104,6 +104,8 @@ export interface DirectoryTables {
     last_checked_at: TimestampOrNull
     /** The latest of confirmed and checked, else created: what the freshness rule reads. */
     fresh_since: ColumnType<Date, never, never>
+    /** When a moderator hid the listing (migration 2026-11-22T1300); null while it is listed. */
+    hidden_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
     source: string
     created_at: Timestamp
     updated_at: Timestamp

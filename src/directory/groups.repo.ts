@@ -79,6 +79,8 @@ export interface GroupMeta {
   last_confirmed_at: Date | null
   verified_at: Date | null
   fresh_since: Date
+  /** Set when a moderator took the listing down; it is then out of every public answer. */
+  hidden_at: Date | null
   created_at: Date
   updated_at: Date
 }
@@ -177,6 +179,7 @@ export async function loadGroups(db: Db, ids: string[]): Promise<Map<string, Loa
         last_confirmed_at: r.last_confirmed_at,
         verified_at: r.verified_at,
         fresh_since: r.fresh_since,
+        hidden_at: r.hidden_at,
         created_at: r.created_at,
         updated_at: r.updated_at,
       },
@@ -375,14 +378,19 @@ export class LocationOwnedElsewhere extends Error {
 
 /**
  * The condition concepts a set of codes stands for (codes are upper-case, as the schema leaves
- * them); a code may also name a concept directly.
+ * them); a code may also name a concept directly. Tomoni's own concepts have lower-case ids
+ * (`TOMONI:childhood-cancer`), so those are compared without case.
  */
 export async function conceptsOfCodes(db: Db, codes: string[]): Promise<string[]> {
   if (codes.length === 0) return []
+  const own = codes.filter((c) => c.startsWith('TOMONI:'))
   const rows = await sql<{ id: string }>`
     select condition_id as id from condition_code where code = any(${codes}::text[])
     union
     select id from condition where id = any(${codes}::text[])
+    union
+    select id from condition
+    where cardinality(${own}::text[]) > 0 and id like 'TOMONI:%' and upper(id) = any(${own}::text[])
     order by 1
   `.execute(db)
   return rows.rows.map((r) => r.id)

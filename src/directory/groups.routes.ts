@@ -15,6 +15,11 @@ const repeatable = <T extends z.ZodType>(item: T) =>
   )
 
 const GroupQuery = z.object({
+  q: z.string().max(200).optional().openapi({
+    description:
+      'Free text as a person types it, in Japanese or English: condition, place, who the group is for, format, fee',
+    example: '千葉 小児がん 親の会',
+  }),
   condition: z
     .string()
     .max(100)
@@ -30,7 +35,12 @@ const GroupQuery = z.object({
     .refine((p) => Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180, 'must be a point on Earth')
     .optional()
     .openapi({ type: 'string', example: '34.98,138.38' }),
-  radius_km: z.coerce.number().positive().max(20_000).default(50),
+  radius_km: z.coerce
+    .number()
+    .positive()
+    .max(20_000)
+    .optional()
+    .openapi({ description: 'With `near`; 50 when not given', example: 30 }),
   place: z.string().max(100).optional().openapi({ example: 'JP-12' }),
   type: repeatable(z.enum(groupTypes)).openapi({
     type: 'array',
@@ -70,6 +80,53 @@ const GroupListBody = z
     ),
     total: z.number().int(),
     facets: z.record(z.string(), z.record(z.string(), z.number().int())),
+    page: z.number().int(),
+    per_page: z.number().int(),
+    understood: z
+      .array(
+        z.object({
+          kind: z.enum([
+            'condition',
+            'place',
+            'audience',
+            'attendance',
+            'free',
+            'type',
+            'language',
+          ]),
+          value: z.string(),
+          label: z.string(),
+          text: z.string(),
+          q_without: z.string(),
+        }),
+      )
+      .openapi({
+        description:
+          'What `q` was read as: each item is a filter, `q_without` the same text without it',
+      }),
+    terms: z.array(z.string()).openapi({
+      description: 'Words of `q` searched for in names and descriptions',
+    }),
+    suggestions: z
+      .array(
+        z.object({
+          kind: z.enum([
+            'wider_radius',
+            'wider_place',
+            'broader_condition',
+            'online',
+            'other_language',
+            'drop',
+          ]),
+          label: z.string(),
+          count: z.number().int(),
+          query: z.string(),
+        }),
+      )
+      .openapi({
+        description:
+          'When nothing matches: wider searches that would find groups, with how many and their parameters',
+      }),
   })
   .openapi('GroupList')
 
@@ -160,6 +217,7 @@ export function groupRoutes() {
         c.get('deps'),
         c.get('actor') ?? anonymous,
         {
+          q: q.q,
           condition: q.condition,
           near: q.near,
           radiusKm: q.radius_km,

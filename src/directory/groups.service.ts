@@ -515,10 +515,14 @@ export const textIn = (text: LocalizedText | null, locale: string): string | nul
 
 /** Whether the public may see a group at all: closed and long-unconfirmed ones are not listed. */
 export function isPublic(
-  meta: Pick<LoadedGroup, 'status'> & { meta: { fresh_since: Date } },
+  meta: Pick<LoadedGroup, 'status'> & { meta: { fresh_since: Date; hidden_at?: Date | null } },
   now: Date,
 ) {
-  return meta.status !== 'closed' && freshnessOf(meta.meta.fresh_since, now) !== 'hidden'
+  return (
+    meta.status !== 'closed' &&
+    !meta.meta.hidden_at &&
+    freshnessOf(meta.meta.fresh_since, now) !== 'hidden'
+  )
 }
 
 export interface ConditionRef {
@@ -534,17 +538,25 @@ export async function conditionRefs(
   const codes = [...new Set(groups.flatMap((g) => g.conditions))]
   const refs = new Map<string, ConditionRef>()
   if (codes.length === 0) return refs
+  const own = codes.filter((c) => c.startsWith('TOMONI:'))
   const rows = await sql<{
     code: string
     id: string
     name_ja: string | null
     name_en: string | null
   }>`
-    select distinct on (q.code) q.code, c.id, c.name_ja, c.name_en
-    from unnest(${codes}::text[]) as q(code)
-    join condition_code cc on cc.code = q.code
-    join condition c on c.id = cc.condition_id
-    order by q.code, c.weight desc, c.id
+    select distinct on (m.code) m.code, c.id, c.name_ja, c.name_en
+    from (
+      select cc.code, cc.condition_id as id from condition_code cc
+      where cc.code = any(${codes}::text[])
+      union all
+      -- Tomoni's own concepts have lower-case ids; codes are kept upper-case.
+      select upper(o.id), o.id from condition o
+      where cardinality(${own}::text[]) > 0 and o.id like 'TOMONI:%'
+        and upper(o.id) = any(${own}::text[])
+    ) m
+    join condition c on c.id = m.id
+    order by m.code, c.weight desc, c.id
   `.execute(db)
   for (const r of rows.rows) {
     refs.set(r.code, { code: r.code, id: r.id, names: { ja: r.name_ja, en: r.name_en } })
@@ -707,6 +719,7 @@ export async function publicGroupIds(
     .selectFrom('grp')
     .select('id')
     .where('status', '<>', 'closed')
+    .where('hidden_at', 'is', null)
     .where('fresh_since', '>', hiddenBefore)
   if (filter.organisationId) query = query.where('organisation_id', '=', filter.organisationId)
   if (filter.modifiedAfter) query = query.where('updated_at', '>', filter.modifiedAfter)

@@ -208,7 +208,11 @@ export function hsdsRoutes() {
       const q = c.req.valid('query')
       const deps = c.get('deps')
       const { hiddenBefore } = freshnessCutoffs(deps.clock.now())
-      const where = [sql`g.status <> 'closed'`, sql`g.fresh_since > ${hiddenBefore}`]
+      const where = [
+        sql`g.status <> 'closed'`,
+        sql`g.hidden_at is null`,
+        sql`g.fresh_since > ${hiddenBefore}`,
+      ]
       if (q.organization_id) where.push(sql`g.organisation_id = ${q.organization_id}`)
       if (q.modified_after) where.push(sql`g.updated_at > ${q.modified_after}`)
       if (q.search) {
@@ -247,6 +251,7 @@ export function hsdsRoutes() {
         .select('id')
         .where('id', '=', id)
         .where('status', '<>', 'closed')
+        .where('hidden_at', 'is', null)
         .where('fresh_since', '>', hiddenBefore)
         .executeTakeFirst()
       const [service] = visible ? await servicesAsHsds(deps, [id]) : []
@@ -294,6 +299,7 @@ export function hsdsRoutes() {
         .select('id')
         .where('organisation_id', '=', id)
         .where('status', '<>', 'closed')
+        .where('hidden_at', 'is', null)
         .where('fresh_since', '>', hiddenBefore)
         .orderBy('id')
         .execute()

@@ -30,7 +30,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('user_session')
     .addColumn('stage', 'text', (c) =>
-      c.notNull().defaultTo('full').check(sql`stage in ('full', 'second_factor')`),
+      c
+        .notNull()
+        .defaultTo('full')
+        .check(sql`stage in ('full', 'second_factor')`),
     )
     .execute()
   await db.schema.alterTable('user_session').addColumn('second_factor_at', 'timestamptz').execute()

@@ -3,6 +3,8 @@ import * as referenceData from './2026-11-22T0900-reference-data.ts'
 import * as accounts from './2026-11-22T1000-accounts.ts'
 import * as directory from './2026-11-22T1100-directory.ts'
 import * as secondFactor from './2026-11-22T1200-second-factor.ts'
+import * as moderation from './2026-11-22T1300-moderation.ts'
+import * as search from './2026-11-22T1500-search.ts'
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (rather than read
@@ -13,4 +15,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1000-accounts': accounts,
   '2026-11-22T1100-directory': directory,
   '2026-11-22T1200-second-factor': secondFactor,
+  '2026-11-22T1300-moderation': moderation,
+  '2026-11-22T1500-search': search,
 }

@@ -7,6 +7,8 @@ import type { AppContext } from './http.ts'
  * TRUST_PROXY says our own proxy sets it (and then only its last entry, the one that proxy
  * added): otherwise anyone could send a new address with every guess.
  */
+let warnedAboutProxy = false
+
 export function clientIp(c: AppContext): string {
   if (c.get('deps').env.TRUST_PROXY) {
     const forwarded = c.req
@@ -16,6 +18,13 @@ export function clientIp(c: AppContext): string {
       .filter(Boolean)
       .at(-1)
     if (forwarded && net.isIP(forwarded)) return addressBucket(forwarded)
+  }
+  if (!warnedAboutProxy && c.req.header('x-forwarded-for')) {
+    warnedAboutProxy = true
+    c.get('log').warn(
+      'X-Forwarded-For is ignored: every client behind the proxy shares its rate limits. ' +
+        'Set TRUST_PROXY=true if a proxy of ours sets the header.',
+    )
   }
   try {
     const address = getConnInfo(c).remote.address

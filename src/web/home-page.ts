@@ -1,6 +1,7 @@
 import { html } from 'hono/html'
 import type { Translate } from '#src/i18n/i18n.ts'
 import { assetUrl } from './assets.ts'
+import { firstRunPanel } from './group-page-first-run.ts'
 import type { Page } from './layout.ts'
 
 const audiences = ['seekers', 'facilitators', 'foundations'] as const
@@ -70,7 +71,8 @@ function beforeJoining(t: Translate) {
   </section>`
 }
 
-export function homePage(t: Translate): Page {
+/** `firstRun`: the directory is empty, so the page says how to fill it. */
+export function homePage(t: Translate, options: { firstRun?: boolean } = {}): Page {
   return {
     title: t('home.title'),
     mainClass: 'home',
@@ -88,6 +90,6 @@ export function homePage(t: Translate): Page {
           </div>
         </div>
       </section>
-      ${whoFor(t)} ${beforeJoining(t)}`,
+      ${options.firstRun ? firstRunPanel(t) : ''} ${whoFor(t)} ${beforeJoining(t)}`,
   }
 }

@@ -14,6 +14,10 @@ export interface Page {
   content: Html
   /** The class of `<main>`, for the page's own layout. */
   mainClass: string
+  /** The page's own summary for search engines and link previews; the site's otherwise. */
+  description?: string
+  /** More elements for `<head>`: canonical and alternate links, Open Graph, JSON-LD. */
+  head?: Html
 }
 
 interface LayoutProps extends Page {
@@ -47,10 +51,11 @@ export function layout(props: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${t('layout.title', { page: title })}</title>
-        <meta name="description" content="${t('layout.description')}" />
+        <meta name="description" content="${props.description ?? t('layout.description')}" />
         <meta name="color-scheme" content="light dark" />
         <link rel="stylesheet" href="${assetUrl('site.css')}" />
         <link rel="icon" href="${assetUrl('tomoni-mark.svg')}" type="image/svg+xml" />
+        ${props.head ?? ''}
       </head>
       <body>
         <a class="skip-link" href="#main">${t('layout.skipLink')}</a>

@@ -1,0 +1,607 @@
+import { sql } from 'kysely'
+import { normalizeForSearch } from '#src/conditions/normalize.ts'
+import type { LocalizedText } from '#src/directory/directory.tables.ts'
+import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
+import type { Db } from '#src/platform/db.ts'
+import type { ScheduleLike } from '#src/directory/schedule.ts'
+import { Column, Postings, PostingsMap } from './postings.ts'
+import { textKeys } from './text.ts'
+
+/**
+ * The directory as search reads it, in memory: one slot per listed group, with the facts filters
+ * and ranking need in typed arrays, and inverted lists (postings) from conditions, places,
+ * localities, words and filter values to slots. Names, descriptions and schedules stay in the
+ * database; a search reads them for the one page it answers with.
+ *
+ * A changed group gets a new slot and its old slot is marked dead, so slots only grow and every
+ * postings list stays sorted. When a quarter of the slots are dead the index is built again.
+ */
+
+export const attendanceCodes = { in_person: 1, online: 2, hybrid: 3 } as const
+export const leadershipCodes = { peer: 1, professional: 2 } as const
+export const flagFree = 1
+export const flagVerified = 2
+export const flagPaused = 4
+
+/** One group as the loader reads it. */
+export interface GroupRecord {
+  id: string
+  name: LocalizedText
+  description: LocalizedText | null
+  org_name: LocalizedText | null
+  types: string[]
+  audience: string[]
+  languages: string[]
+  attendance: string | null
+  free: boolean
+  leadership: string | null
+  condition_ids: string[]
+  condition_codes: string[]
+  status: string
+  fresh_since: Date | string
+  verified: boolean
+  locations: {
+    lat: number | null
+    lon: number | null
+    members: boolean
+    places: string[] | null
+    city: string | null
+    region: string | null
+    state: string | null
+    country: string | null
+  }[]
+  areas: { place: string | null; path: string[] | null; name: string | null }[]
+  schedules: ScheduleLike[] | null
+}
+
+export interface Locality {
+  name: string
+  country: string | null
+  lat: number
+  lon: number
+  points: number
+}
+
+const gridDegrees = 0.2
+export const cellOf = (lat: number, lon: number) =>
+  Math.floor((lat + 90) / gridDegrees) * 4096 + Math.floor((lon + 180) / gridDegrees)
+export const gridStep = gridDegrees
+
+const typeBit = new Map(groupTypes.map((t, i) => [t as string, i]))
+const audienceBit = new Map(audiences.map((a, i) => [a as string, i]))
+
+export class DirectoryIndex {
+  size = 0
+  dead = 0
+  ids: string[] = []
+  readonly slotOf = new Map<string, number>()
+  private capacity: number
+
+  readonly alive: Column<Uint8Array>
+  readonly typeMask: Column<Uint8Array>
+  readonly audienceMask: Column<Uint8Array>
+  readonly attendance: Column<Uint8Array>
+  readonly leadership: Column<Uint8Array>
+  readonly flags: Column<Uint8Array>
+  readonly fresh: Column<Float64Array>
+  readonly langMask: Column<Uint32Array>
+  readonly lat: Column<Float64Array>
+  readonly lon: Column<Float64Array>
+  /** Further meeting places of groups with more than one, as lat,lon pairs. */
+  readonly morePoints = new Map<number, number[]>()
+  /** Per slot: where its lists start in `pool`, and how long each is. */
+  readonly listStart: Column<Uint32Array>
+  readonly nConcepts: Column<Uint8Array>
+  readonly nPlaces: Column<Uint8Array>
+  readonly nCovers: Column<Uint8Array>
+  readonly nLocalities: Column<Uint8Array>
+  pool = new Int32Array(1 << 16)
+  poolSize = 0
+
+  /** Interned keys: concept ids and condition codes, place ids, localities, languages. */
+  readonly conceptKeys = new Map<string, number>()
+  readonly placeKeys = new Map<string, number>()
+  readonly localityKeys = new Map<string, number>()
+  readonly localities: Locality[] = []
+  readonly languageKeys = new Map<string, number>()
+  readonly languageCodes: string[] = []
+  /** Languages beyond the 32 a mask holds, per slot. */
+  readonly moreLanguages = new Map<number, number[]>()
+  /**
+   * Meeting rules, for the next meeting of each listed group: sets of rules are interned (most
+   * groups share "second Saturday, 10:00"), each slot points at one, or -1.
+   */
+  readonly scheduleSets: ScheduleLike[][] = []
+  private readonly scheduleSetKeys = new Map<string, number>()
+  readonly scheduleRef: Column<Int32Array>
+
+  readonly byConcept = new PostingsMap<number>()
+  readonly byPlace = new PostingsMap<number>()
+  readonly byCover = new PostingsMap<number>()
+  readonly byLocality = new PostingsMap<number>()
+  readonly byTerm = new PostingsMap<string>()
+  readonly byType = new PostingsMap<number>()
+  readonly byAudience = new PostingsMap<number>()
+  readonly byLanguage = new PostingsMap<number>()
+  readonly byAttendance = new PostingsMap<number>()
+  readonly byLeadership = new PostingsMap<number>()
+  readonly byCell = new PostingsMap<number>()
+  readonly free = new Postings()
+  readonly onlineCapable = new Postings()
+
+  constructor(capacity = 1024) {
+    this.capacity = capacity
+    this.alive = new Column((n) => new Uint8Array(n), capacity)
+    this.typeMask = new Column((n) => new Uint8Array(n), capacity)
+    this.audienceMask = new Column((n) => new Uint8Array(n), capacity)
+    this.attendance = new Column((n) => new Uint8Array(n), capacity)
+    this.leadership = new Column((n) => new Uint8Array(n), capacity)
+    this.flags = new Column((n) => new Uint8Array(n), capacity)
+    this.fresh = new Column((n) => new Float64Array(n), capacity)
+    this.langMask = new Column((n) => new Uint32Array(n), capacity)
+    this.lat = new Column((n) => new Float64Array(n), capacity)
+    this.lon = new Column((n) => new Float64Array(n), capacity)
+    this.listStart = new Column((n) => new Uint32Array(n), capacity)
+    this.nConcepts = new Column((n) => new Uint8Array(n), capacity)
+    this.nPlaces = new Column((n) => new Uint8Array(n), capacity)
+    this.nCovers = new Column((n) => new Uint8Array(n), capacity)
+    this.nLocalities = new Column((n) => new Uint8Array(n), capacity)
+    this.scheduleRef = new Column((n) => new Int32Array(n), capacity)
+  }
+
+  get live() {
+    return this.size - this.dead
+  }
+
+  private grow(size: number) {
+    if (size <= this.capacity) return
+    this.capacity = Math.max(size, this.capacity * 2)
+    for (const column of [
+      this.alive,
+      this.typeMask,
+      this.audienceMask,
+      this.attendance,
+      this.leadership,
+      this.flags,
+      this.fresh,
+      this.langMask,
+      this.lat,
+      this.lon,
+      this.listStart,
+      this.nConcepts,
+      this.nPlaces,
+      this.nCovers,
+      this.nLocalities,
+      this.scheduleRef,
+    ] as Column<Uint8Array>[]) {
+      column.ensure(this.capacity)
+    }
+  }
+
+  private intern(map: Map<string, number>, key: string): number {
+    let n = map.get(key)
+    if (n === undefined) {
+      n = map.size
+      map.set(key, n)
+    }
+    return n
+  }
+
+  private pushList(values: Iterable<number>): number {
+    let n = 0
+    for (const v of values) {
+      if (n === 255) break
+      if (this.poolSize === this.pool.length) {
+        const grown = new Int32Array(this.pool.length * 2)
+        grown.set(this.pool)
+        this.pool = grown
+      }
+      this.pool[this.poolSize++] = v
+      n++
+    }
+    return n
+  }
+
+  private locality(name: string, country: string | null): number {
+    const norm = normalizeForSearch(name)
+    let n = this.localityKeys.get(norm)
+    if (n === undefined) {
+      n = this.localities.length
+      this.localityKeys.set(norm, n)
+      this.localities.push({ name, country, lat: 0, lon: 0, points: 0 })
+    }
+    return n
+  }
+
+  remove(id: string) {
+    const slot = this.slotOf.get(id)
+    if (slot === undefined) return
+    this.alive.data[slot] = 0
+    this.slotOf.delete(id)
+    this.dead++
+  }
+
+  /** Adds the group, or replaces what the index held for it. */
+  upsert(g: GroupRecord) {
+    this.remove(g.id)
+    const slot = this.size++
+    this.grow(this.size)
+    this.ids[slot] = g.id
+    this.slotOf.set(g.id, slot)
+    this.alive.data[slot] = 1
+
+    let types = 0
+    for (const t of g.types) {
+      const bit = typeBit.get(t)
+      if (bit === undefined) continue
+      types |= 1 << bit
+      this.byType.add(bit, slot)
+    }
+    this.typeMask.data[slot] = types
+    let audience = 0
+    for (const a of g.audience) {
+      const bit = audienceBit.get(a)
+      if (bit === undefined) continue
+      audience |= 1 << bit
+      this.byAudience.add(bit, slot)
+    }
+    this.audienceMask.data[slot] = audience
+    const attendance = attendanceCodes[g.attendance as keyof typeof attendanceCodes] ?? 0
+    this.attendance.data[slot] = attendance
+    if (attendance) this.byAttendance.add(attendance, slot)
+    if (attendance >= 2) this.onlineCapable.push(slot)
+    const leadership = leadershipCodes[g.leadership as keyof typeof leadershipCodes] ?? 0
+    this.leadership.data[slot] = leadership
+    if (leadership) this.byLeadership.add(leadership, slot)
+    let flags = 0
+    if (g.free) {
+      flags |= flagFree
+      this.free.push(slot)
+    }
+    if (g.verified) flags |= flagVerified
+    if (g.status === 'paused') flags |= flagPaused
+    this.flags.data[slot] = flags
+    this.fresh.data[slot] = new Date(g.fresh_since).getTime()
+    if (g.schedules?.length) {
+      const list = g.schedules.map((x) => ({ ...x, exdates: x.exdates ?? [] }))
+      const key = JSON.stringify(list)
+      let ref = this.scheduleSetKeys.get(key)
+      if (ref === undefined) {
+        ref = this.scheduleSets.push(list) - 1
+        this.scheduleSetKeys.set(key, ref)
+      }
+      this.scheduleRef.data[slot] = ref
+    } else {
+      this.scheduleRef.data[slot] = -1
+    }
+
+    let langs = 0
+    const more: number[] = []
+    for (const code of g.languages) {
+      const n = this.languageKeys.get(code) ?? this.languageCodes.push(code) - 1
+      this.languageKeys.set(code, n)
+      this.byLanguage.add(n, slot)
+      if (n < 32) langs |= 1 << n
+      else more.push(n)
+    }
+    this.langMask.data[slot] = langs >>> 0
+    if (more.length) this.moreLanguages.set(slot, more)
+
+    // Meeting places: the first in the columns, others aside; members-only ones rounded (~10 km).
+    const points: number[] = []
+    for (const l of g.locations) {
+      if (l.lat === null || l.lon === null) continue
+      const lat = l.members ? Math.round(l.lat * 10) / 10 : l.lat
+      const lon = l.members ? Math.round(l.lon * 10) / 10 : l.lon
+      points.push(lat, lon)
+      this.byCell.add(cellOf(lat, lon), slot)
+    }
+    this.lat.data[slot] = points.length ? points[0]! : NaN
+    this.lon.data[slot] = points.length ? points[1]! : NaN
+    if (points.length > 2) this.morePoints.set(slot, points.slice(2))
+
+    const concepts = new Set<number>()
+    for (const c of [...g.condition_ids, ...g.condition_codes.map((c) => c.toUpperCase())]) {
+      concepts.add(this.intern(this.conceptKeys, c))
+    }
+    const places = new Set<number>()
+    const covers = new Set<number>()
+    const localities = new Set<number>()
+    for (const l of g.locations) {
+      for (const p of l.places ?? []) places.add(this.intern(this.placeKeys, p))
+      if (l.country) places.add(this.intern(this.placeKeys, l.country.toUpperCase()))
+      for (const name of [l.city, l.region, l.state]) {
+        if (!name) continue
+        const n = this.locality(name, l.country)
+        localities.add(n)
+        if (name === l.city && l.lat !== null && l.lon !== null) {
+          const loc = this.localities[n]!
+          loc.lat = (loc.lat * loc.points + l.lat) / (loc.points + 1)
+          loc.lon = (loc.lon * loc.points + l.lon) / (loc.points + 1)
+          loc.points++
+        }
+      }
+    }
+    for (const a of g.areas) {
+      for (const p of a.path ?? []) places.add(this.intern(this.placeKeys, p))
+      if (a.place) covers.add(this.intern(this.placeKeys, a.place))
+      if (a.name) localities.add(this.locality(a.name, null))
+    }
+    this.listStart.data[slot] = this.poolSize
+    this.nConcepts.data[slot] = this.pushList(concepts)
+    this.nPlaces.data[slot] = this.pushList(places)
+    this.nCovers.data[slot] = this.pushList(covers)
+    this.nLocalities.data[slot] = this.pushList(localities)
+    for (const c of concepts) this.byConcept.add(c, slot)
+    for (const p of places) this.byPlace.add(p, slot)
+    for (const p of covers) this.byCover.add(p, slot)
+    for (const l of localities) this.byLocality.add(l, slot)
+
+    const texts: (string | null)[] = []
+    for (const t of [g.name, g.description, g.org_name]) {
+      if (!t) continue
+      for (const [k, v] of Object.entries(t)) if (k !== 'original') texts.push(v)
+    }
+    for (const l of g.locations) texts.push(l.city, l.region, l.state)
+    for (const a of g.areas) texts.push(a.name)
+    for (const key of textKeys(texts)) this.byTerm.add(key, slot)
+  }
+
+  /** A slot's list of one kind, as a view of the pool. */
+  concepts(slot: number) {
+    const start = this.listStart.data[slot]!
+    return this.pool.subarray(start, start + this.nConcepts.data[slot]!)
+  }
+
+  places(slot: number) {
+    const start = this.listStart.data[slot]! + this.nConcepts.data[slot]!
+    return this.pool.subarray(start, start + this.nPlaces.data[slot]!)
+  }
+
+  covers(slot: number) {
+    const start = this.listStart.data[slot]! + this.nConcepts.data[slot]! + this.nPlaces.data[slot]!
+    return this.pool.subarray(start, start + this.nCovers.data[slot]!)
+  }
+
+  localitiesOf(slot: number) {
+    const start =
+      this.listStart.data[slot]! +
+      this.nConcepts.data[slot]! +
+      this.nPlaces.data[slot]! +
+      this.nCovers.data[slot]!
+    return this.pool.subarray(start, start + this.nLocalities.data[slot]!)
+  }
+
+  schedules(slot: number): ScheduleLike[] {
+    const ref = this.scheduleRef.data[slot]!
+    return ref < 0 ? [] : this.scheduleSets[ref]!
+  }
+
+  speaks(slot: number, language: number): boolean {
+    if (language < 32) return (this.langMask.data[slot]! & (1 << language)) !== 0
+    return this.moreLanguages.get(slot)?.includes(language) ?? false
+  }
+
+  /** Every meeting place of a slot as lat,lon pairs. */
+  points(slot: number): number[] {
+    const lat = this.lat.data[slot]!
+    if (Number.isNaN(lat)) return []
+    const more = this.morePoints.get(slot)
+    return more ? [lat, this.lon.data[slot]!, ...more] : [lat, this.lon.data[slot]!]
+  }
+
+  /** Called once a bulk load is done: the lists stop growing much. */
+  trim() {
+    for (const m of [
+      this.byConcept,
+      this.byPlace,
+      this.byCover,
+      this.byLocality,
+      this.byType,
+      this.byAudience,
+      this.byLanguage,
+      this.byAttendance,
+      this.byLeadership,
+      this.byCell,
+    ] as PostingsMap<unknown>[]) {
+      m.trim()
+    }
+    this.byTerm.trim()
+    if (this.pool.length > this.poolSize * 1.25 + 1024)
+      this.pool = this.pool.slice(0, this.poolSize)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading from the database
+
+/** Groups the public may find: not closed, not taken down. Freshness is judged per search. */
+async function loadRecords(
+  db: Db,
+  where: { afterId: string; limit: number } | { ids: string[] },
+): Promise<GroupRecord[]> {
+  const condition =
+    'ids' in where
+      ? sql`g.id = any(${where.ids}::text[])`
+      : sql`g.id > ${where.afterId} order by g.id limit ${where.limit}`
+  const rows = await sql<GroupRecord>`
+    select g.id, g.name, g.description, o.name as org_name, g.types, g.audience, g.languages,
+      g.attendance, g.free, g.leadership, g.condition_ids, g.condition_codes, g.status,
+      g.fresh_since, (g.verified_at is not null or o.verified_at is not null) as verified,
+      coalesce((
+        select json_agg(json_build_object(
+          'lat', l.lat, 'lon', l.lon, 'members', l.visibility <> 'public', 'places', l.place_ids,
+          'city', l.address ->> 'city', 'region', l.address ->> 'region',
+          'state', l.address ->> 'state_province', 'country', l.address ->> 'country'))
+        from group_location gl join location l on l.id = gl.location_id
+        where gl.group_id = g.id and l.kind = 'physical'), '[]'::json) as locations,
+      coalesce((
+        select json_agg(json_build_object('place', a.place_id, 'path', a.place_path, 'name', a.name))
+        from service_area a where a.group_id = g.id), '[]'::json) as areas,
+      (select json_agg(json_build_object('rrule', s.rrule, 'dtstart', s.dtstart::text,
+          'timezone', s.timezone, 'opens_at', to_char(s.opens_at, 'HH24:MI'),
+          'exdates', s.exdates::text[]) order by s.id)
+        from schedule s where s.group_id = g.id) as schedules
+    from grp g join organisation o on o.id = g.organisation_id
+    where g.status <> 'closed' and g.hidden_at is null and ${condition}
+  `.execute(db)
+  return rows.rows
+}
+
+const batchSize = 5000
+
+async function buildIndex(db: Db): Promise<DirectoryIndex> {
+  const index = new DirectoryIndex()
+  let afterId = ''
+  for (;;) {
+    const batch = await loadRecords(db, { afterId, limit: batchSize })
+    for (const g of batch) index.upsert(g)
+    if (batch.length < batchSize) break
+    afterId = batch[batch.length - 1]!.id
+  }
+  index.trim()
+  return index
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping up with changes
+
+/** How far back each look for late-committing changes reaches, and how often it runs. */
+const lookbackSeconds = 60
+const lookbackEveryMs = 2_000
+
+interface Snapshot {
+  index: DirectoryIndex
+  /** Every change up to this sequence number is in the index. */
+  watermark: number
+  /** Changes at or below the watermark already applied, by group, for the late-commit check. */
+  recent: Map<string, { seq: number; at: number }>
+  lastLookback: number
+}
+
+async function snapshot(db: Db): Promise<Snapshot> {
+  // The watermark is read first: whatever changes while the snapshot loads comes after it.
+  const marks = await sql<{ group_id: string; seq: number }>`
+    select group_id, seq::float8 as seq from search_change
+    where changed_at > clock_timestamp() - make_interval(secs => ${lookbackSeconds})
+    union all
+    select '', coalesce(max(seq), 0)::float8 from search_change
+  `.execute(db)
+  const now = Date.now()
+  const recent = new Map<string, { seq: number; at: number }>()
+  let watermark = 0
+  for (const r of marks.rows) {
+    if (r.group_id === '') watermark = Number(r.seq)
+    else recent.set(r.group_id, { seq: Number(r.seq), at: now })
+  }
+  return { index: await buildIndex(db), watermark, recent, lastLookback: now }
+}
+
+class IndexHolder {
+  private snapshot: Promise<Snapshot>
+  /** A rebuilt snapshot, swapped in by the next poll. */
+  private next: Snapshot | null = null
+  private rebuilding = false
+  private running: Promise<DirectoryIndex> | null = null
+  private queued: Promise<DirectoryIndex> | null = null
+
+  private readonly db: Db
+
+  constructor(db: Db) {
+    this.db = db
+    this.snapshot = snapshot(db)
+  }
+
+  /**
+   * The index with every change committed before this call applied. Concurrent callers share
+   * one poll; a caller arriving during a poll waits for the next one, which sees its writes.
+   */
+  current(): Promise<DirectoryIndex> {
+    if (this.queued) return this.queued
+    if (!this.running) {
+      this.running = this.poll().finally(() => {
+        this.running = null
+      })
+      return this.running
+    }
+    const again = () => {
+      this.queued = null
+      return this.current()
+    }
+    this.queued = this.running.then(again, again)
+    return this.queued
+  }
+
+  private async poll(): Promise<DirectoryIndex> {
+    let s: Snapshot
+    try {
+      s = await this.snapshot
+    } catch (error) {
+      // A failed build (the database was not ready) is tried again by the next search.
+      this.snapshot = snapshot(this.db)
+      throw error
+    }
+    if (this.next) {
+      s = this.next
+      this.next = null
+      this.snapshot = Promise.resolve(s)
+    }
+    const now = Date.now()
+    const lookback = now - s.lastLookback >= lookbackEveryMs
+    const rows = await sql<{ group_id: string; seq: number }>`
+      select group_id, seq::float8 as seq from search_change
+      where seq > ${s.watermark}
+        or (${lookback}::boolean
+            and changed_at > clock_timestamp() - make_interval(secs => ${lookbackSeconds}))
+    `.execute(this.db)
+    if (lookback) {
+      s.lastLookback = now
+      for (const [id, r] of s.recent) {
+        if (now - r.at > 2 * lookbackSeconds * 1000) s.recent.delete(id)
+      }
+    }
+    const changed = new Set<string>()
+    let watermark = s.watermark
+    for (const r of rows.rows) {
+      const seq = Number(r.seq)
+      if (seq <= s.watermark && s.recent.get(r.group_id)?.seq === seq) continue
+      changed.add(r.group_id)
+      s.recent.set(r.group_id, { seq, at: now })
+      if (seq > watermark) watermark = seq
+    }
+    const ids = [...changed]
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const part = ids.slice(i, i + batchSize)
+      const records = await loadRecords(this.db, { ids: part })
+      const found = new Set(records.map((r) => r.id))
+      for (const id of part) if (!found.has(id)) s.index.remove(id)
+      for (const r of records) s.index.upsert(r)
+    }
+    s.watermark = watermark
+    const { index } = s
+    if (index.dead > 1000 && index.dead > index.size / 4 && !this.rebuilding) {
+      this.rebuilding = true
+      snapshot(this.db)
+        .then((fresh) => {
+          this.next = fresh
+        })
+        .catch(() => {})
+        .finally(() => {
+          this.rebuilding = false
+        })
+    }
+    return index
+  }
+}
+
+const holders = new WeakMap<Db, IndexHolder>()
+
+/** The search index of this database's directory, up to date with every committed change. */
+export function directoryIndex(db: Db): Promise<DirectoryIndex> {
+  let holder = holders.get(db)
+  if (!holder) {
+    holder = new IndexHolder(db)
+    holders.set(db, holder)
+  }
+  return holder.current()
+}
