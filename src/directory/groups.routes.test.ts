@@ -7,7 +7,7 @@ import type { GroupList } from './groups.search.ts'
 import { importHsds } from './hsds-import.ts'
 import { stableId } from './hsds-map.ts'
 
-const bench = path.resolve(import.meta.dirname, '../../../shared/bench')
+const bench = path.resolve(import.meta.dirname, '../../tests/fixtures')
 
 const pompeTsukuba = '3ab00647-ca3a-50ef-9684-f7375c97981f' // NANDO:1200138, in person
 const pompeOnline = 'ce5477f9-bb88-5f25-af34-f2aaa4e91b66' // ORPHA:365, online

@@ -9,7 +9,7 @@ import { exportHsds } from './hsds-export.ts'
 import { importHsds, importOrganizations, type ImportReport } from './hsds-import.ts'
 import type { Hsds } from './hsds-map.ts'
 
-const devFixture = path.resolve(import.meta.dirname, '../../../shared/bench/groups-dev.json')
+const devFixture = path.resolve(import.meta.dirname, '../../tests/fixtures/groups-dev.json')
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tomoni-hsds-'))
 

@@ -177,6 +177,13 @@ describe('the moderation queue', () => {
     expect(res.status).toBe(200)
     expect((await page('grp-c')).status).toBe(404)
     expect((await send(t, 'GET', '/api/v1/groups/grp-c')).status).toBe(404)
+    const listed = async () =>
+      (
+        (await (await send(t, 'GET', '/api/v1/groups?per_page=100')).json()) as {
+          items: { id: string }[]
+        }
+      ).items.map((i) => i.id)
+    expect(await listed()).not.toContain('grp-c')
     expect((await send(t, 'GET', '/api/hsds/services/grp-c')).status).toBe(404)
     expect(await (await t.app.request('/sitemap.xml')).text()).not.toContain('grp-c')
     // The organisation's own edits cannot bring it back.
@@ -193,6 +200,7 @@ describe('the moderation queue', () => {
     })
     expect(restore.status).toBe(200)
     expect((await page('grp-c')).status).toBe(200)
+    expect(await listed()).toContain('grp-c')
     const log = await send(t, 'GET', '/api/v1/moderation/groups/grp-c/actions', {
       cookie: moderator.cookie,
     })

@@ -6,9 +6,9 @@ import { confirmGroup, saveGroup, saveOrganisation } from '#src/directory/groups
 import { createTestApp } from '../../tests/app.ts'
 import type { SearchResult } from './search.service.ts'
 
-const bench = path.resolve(import.meta.dirname, '../../../shared/bench')
+const bench = path.resolve(import.meta.dirname, '../../tests/fixtures')
 
-// Groups of the development directory (../shared/bench/groups-dev.json).
+// Groups of the development directory (tests/fixtures/groups-dev.json).
 const shizuokaParents = '5aa7425b-1b0c-5a6a-bb1b-1598ed1ce3f8' // childhood cancer, parents
 const shizuokaHospital = 'fcc0ff11-e911-57f8-bd19-d5d6c1986c81' // childhood cancer, hospital
 const shizuokaOsteosarcoma = 'e1a34718-11cd-5905-90b8-c694b961f496'

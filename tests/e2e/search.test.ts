@@ -12,7 +12,7 @@ import { createTestApp } from '../app.ts'
 /** Debian's Chromium; CI installs it with `apt-get install -y chromium`. */
 const chromiumPath = '/usr/bin/chromium'
 const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
-const bench = path.resolve(import.meta.dirname, '../../../shared/bench')
+const bench = path.resolve(import.meta.dirname, '../fixtures')
 const desktop = { width: 1280, height: 900 }
 const phone = { width: 390, height: 844 }
 
