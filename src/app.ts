@@ -6,6 +6,8 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { applyDeclaredPolicies, denyRoutesWithoutPolicy } from '#src/access/route-policy.ts'
 import { accountPages } from '#src/accounts/accounts.pages.ts'
+import { authPages } from '#src/accounts/auth.pages.ts'
+import { settingsPages } from '#src/accounts/settings.pages.ts'
 import { accountRoutes } from '#src/accounts/accounts.routes.ts'
 import { secondFactorRoutes } from '#src/accounts/second-factor.routes.ts'
 import { sessionMiddleware } from '#src/accounts/user-session.ts'
@@ -105,6 +107,8 @@ export function buildApp(deps: Deps) {
   })
 
   app.route('/', accountPages())
+  app.route('/', authPages())
+  app.route('/', settingsPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {

@@ -36,6 +36,12 @@ describe('access: every route declares a policy', () => {
     for (const route of routes) {
       const body = route.method === 'GET' ? undefined : {}
       const res = await send(t, route.method, concrete(route.path), { body })
+      if (!route.path.startsWith('/api/')) {
+        // Pages send the person to the sign-in page instead.
+        expect(res.status, `${route.method} ${route.path}`).toBe(303)
+        expect(res.headers.get('location')).toBe('/sign-in')
+        continue
+      }
       expect(res.status, `${route.method} ${route.path}`).toBe(401)
       expect(await res.json()).toMatchObject({ error: { code: 'unauthenticated' } })
     }

@@ -14,8 +14,8 @@ import { startSession } from './user-session.ts'
 
 /**
  * The pages the account mails link to, working without JavaScript: each shows a form that posts
- * back to the same address, where the same services as the API do the work. The other account
- * pages (sign-up, sign-in, settings, sessions, export, erasure) are still to come.
+ * back to the same address, where the same services as the API do the work. Sign-up and sign-in
+ * are in auth.pages.ts, the signed-in person's own pages in settings.pages.ts.
  */
 const text = {
   ja: {
@@ -98,7 +98,11 @@ const texts = (c: AppContext): Texts => text[c.get('locale') ?? 'ja']
 function page(c: AppContext, title: string, body: Html, status: ContentfulStatusCode = 200) {
   return renderPage(
     c,
-    () => ({ title, content: body, mainClass: 'prose-page account-page' }),
+    () => ({
+      title,
+      content: html`<div class="container">${body}</div>`,
+      mainClass: 'prose-page account-page',
+    }),
     status,
   )
 }

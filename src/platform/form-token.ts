@@ -17,13 +17,18 @@ function cookieName(env: Env) {
 const sign = (key: Buffer, value: string) =>
   crypto.createHmac('sha256', key).update(`form:${value}`).digest('base64url')
 
+/** The cookie value given out while answering a request that came without one. */
+const issued = new WeakMap<Request, string>()
+
 /** The value for the form's hidden `form_token` field; sets the cookie on first use. */
 export function formToken(c: AppContext): string {
   const deps = c.get('deps')
   const cookie = cookieName(deps.env)
-  let value = getCookie(c, cookie.name)
+  let value = issued.get(c.req.raw) ?? getCookie(c, cookie.name)
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
     value = crypto.randomBytes(32).toString('base64url')
+    // A page with several forms (say, the layout's sign-out) must give them all the same one.
+    issued.set(c.req.raw, value)
     setCookie(c, cookie.name, value, {
       path: '/',
       httpOnly: true,

@@ -2,6 +2,7 @@ import { html } from 'hono/html'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { translator, type Translate } from '#src/i18n/i18n.ts'
 import { locales, type Locale } from '#src/i18n/locale.ts'
+import { formToken } from '#src/platform/form-token.ts'
 import type { AppContext } from '#src/platform/http.ts'
 import { assetUrl } from './assets.ts'
 import { switchLanguageHref } from './language.ts'
@@ -25,6 +26,23 @@ interface LayoutProps extends Page {
   t: Translate
   /** Path and query of this page, where the language switch comes back to. */
   here: string
+  /** For a signed-in person, the form token of the header's sign-out button; otherwise null. */
+  signOutToken?: string | null
+}
+
+function accountNav({ t, signOutToken }: LayoutProps) {
+  if (!signOutToken) {
+    return html`<nav class="account-nav" aria-label="${t('account.nav.account')}">
+      <a href="/sign-in">${t('account.nav.signIn')}</a>
+    </nav>`
+  }
+  return html`<nav class="account-nav" aria-label="${t('account.nav.account')}">
+    <a href="/account">${t('account.nav.account')}</a>
+    <form method="post" action="/sign-out">
+      <input type="hidden" name="form_token" value="${signOutToken}" />
+      <button class="link-button" type="submit">${t('account.nav.signOut')}</button>
+    </form>
+  </nav>`
 }
 
 function languageSwitch({ locale, t, here }: LayoutProps) {
@@ -72,7 +90,7 @@ export function layout(props: LayoutProps) {
               <span class="brand-kanji" lang="ja">${t('layout.brandKanji')}</span>
               <span class="brand-latin" lang="en">${t('layout.brandLatin')}</span>
             </a>
-            ${languageSwitch(props)}
+            <div class="site-header-tools">${accountNav(props)} ${languageSwitch(props)}</div>
           </div>
         </header>
         <main id="main" tabindex="-1" class="${mainClass}">${content}</main>
@@ -108,5 +126,6 @@ export function renderPage(
   const locale = c.get('locale') ?? 'ja'
   const t = translator(locale)
   c.header('Vary', 'Accept-Language, Cookie')
-  return c.html(layout({ ...page(t), locale, t, here: currentPath(c) }), status)
+  const signOutToken = c.get('actor')?.kind === 'user' ? formToken(c) : null
+  return c.html(layout({ ...page(t), locale, t, here: currentPath(c), signOutToken }), status)
 }

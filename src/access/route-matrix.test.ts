@@ -1,0 +1,616 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { system } from '#src/access/actor.ts'
+import { grantRole } from '#src/access/roles.service.ts'
+import { saveGroup, saveOrganisation } from '#src/directory/groups.service.ts'
+import { consentPurposes } from '#src/consent/consent.texts.ts'
+import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
+import { createAccount, person } from '../../tests/accounts.ts'
+import { createTestApp } from '../../tests/app.ts'
+
+/**
+ * Issue 3: every route × every role × {own organisation/group, another organisation's group},
+ * checked against the status class declared below. A route of the built app without an entry
+ * in `matrix` fails the test: declare what each role should get before shipping it.
+ */
+
+const roles = [
+  'anonymous',
+  'member', // signed in, no roles
+  'otherStaff', // staff of another organisation
+  'ownStaff', // staff of the target's organisation
+  'ownAdmin', // admin of the target's organisation
+  'facilitator', // facilitator of the own group
+  'moderator',
+  'platformAdmin',
+] as const
+type Role = (typeof roles)[number]
+type Target = 'own' | 'other'
+type Outcome = '2xx' | '3xx' | '2xx/3xx' | '400' | '401' | '403' | '404' | '409'
+
+interface Ids {
+  org: string
+  group: string
+  item: string
+}
+interface Request {
+  path: string
+  body?: unknown
+  form?: Record<string, string>
+}
+interface Entry {
+  /** The request for a target; `targeted: false` routes are sent once per role ('own'). */
+  request: (ids: Ids) => Request
+  targeted: boolean
+  expect: (role: Role, target: Target) => Outcome
+  /** Ends or changes the caller's session or account: sent last, with a fresh account. */
+  destructive?: boolean
+}
+
+const everyone = (outcome: Outcome) => (): Outcome => outcome
+const signedIn =
+  (outcome: Outcome = '2xx') =>
+  (role: Role): Outcome =>
+    role === 'anonymous' ? '401' : outcome
+/** A page for the signed-in: others are sent to sign in. */
+const signedInPage =
+  (outcome: Outcome = '2xx') =>
+  (role: Role): Outcome =>
+    role === 'anonymous' ? '3xx' : outcome
+const moderatorsOnly = (role: Role): Outcome =>
+  role === 'anonymous' ? '401' : role === 'moderator' || role === 'platformAdmin' ? '2xx' : '404'
+/**
+ * The organisation's staff and admins, moderators and platform admins may change a listing and
+ * see its history; to everyone else it is hidden (404), a group's facilitator included, for a
+ * facilitator is not the organisation's staff. `otherStaff` is staff of the 'other' target.
+ */
+const staffOfOrg = (role: Role, target: Target): Outcome => {
+  if (role === 'anonymous') return '401'
+  if (role === 'moderator' || role === 'platformAdmin') return '2xx'
+  if ((role === 'ownStaff' || role === 'ownAdmin') && target === 'own') return '2xx'
+  if (role === 'otherStaff' && target === 'other') return '2xx'
+  return '404'
+}
+
+const group = (path: string, extra: Partial<Entry> = {}): Entry => ({
+  request: (ids) => ({ path: path.replace(':id', ids.group) }),
+  targeted: true,
+  expect: everyone('2xx'),
+  ...extra,
+})
+const org = (path: string, extra: Partial<Entry> = {}): Entry => ({
+  ...group(path, extra),
+  request: (ids) => ({ path: path.replace(':id', ids.org) }),
+  ...(extra.request ? { request: extra.request } : {}),
+})
+const plain = (path: string, extra: Partial<Entry> = {}): Entry => ({
+  request: () => ({ path }),
+  targeted: false,
+  expect: everyone('2xx'),
+  ...extra,
+})
+
+let created = 0
+let sentFrom = 0
+/** Every account's password (see tests/accounts.ts: person()). */
+const password = 'correct horse battery staple, unguessed'
+const unknownUuid = '00000000-0000-4000-8000-000000000000'
+const note = 'checked by the route matrix'
+
+const matrix: Record<string, Entry> = {
+  // Pages and public reads
+  'GET /': plain('/'),
+  'GET /locale': plain('/locale?lang=en', { expect: everyone('2xx/3xx') }),
+  'GET /about/data': plain('/about/data'),
+  // Declared in routePoliciesDeclaredHere, with no handler yet: update when built.
+  'GET /groups': plain('/groups', { expect: everyone('404') }),
+  'GET /groups/:id': group('/groups/:id'),
+  'GET /groups/:id/calendar.ics': group('/groups/:id/calendar.ics', { expect: everyone('404') }),
+  'GET /organisations/:id': org('/organisations/:id'),
+  'GET /search': plain('/search?q=cancer'),
+  'GET /sitemap.xml': plain('/sitemap.xml'),
+  // No listing of the fixtures qualifies for the sitemap, so its page 1 is empty: 404.
+  'GET /sitemap-:page{[0-9]+}.xml': plain('/sitemap-1.xml', { expect: everyone('404') }),
+  'GET /healthz': plain('/healthz'),
+  'GET /readyz': plain('/readyz'),
+  'GET /api/openapi.json': plain('/api/openapi.json'),
+  'GET /api/v1/conditions': plain('/api/v1/conditions'),
+  'GET /api/v1/consent-texts': plain('/api/v1/consent-texts'),
+  'GET /api/v1/groups': plain('/api/v1/groups'),
+  'GET /api/v1/groups/:id': group('/api/v1/groups/:id'),
+  'GET /api/v1/organisations/:id': org('/api/v1/organisations/:id'),
+  'GET /api/hsds/': plain('/api/hsds/'),
+  'GET /api/hsds/profile': plain('/api/hsds/profile'),
+  'GET /api/hsds/services': plain('/api/hsds/services'),
+  'GET /api/hsds/services/:id': group('/api/hsds/services/:id'),
+  'GET /api/hsds/organizations': plain('/api/hsds/organizations'),
+  'GET /api/hsds/organizations/:id': org('/api/hsds/organizations/:id'),
+
+  // Sign-in pages: a made-up sign-in is answered with the form again and its error (400).
+  'GET /sign-up': plain('/sign-up'),
+  'POST /sign-up': plain('/sign-up', {
+    request: () => {
+      const { email, password, display_name } = person()
+      return { path: '/sign-up', form: { email, password, display_name } }
+    },
+    expect: everyone('2xx/3xx'),
+  }),
+  'GET /sign-in': plain('/sign-in'),
+  'POST /sign-in': plain('/sign-in', {
+    request: () => ({
+      path: '/sign-in',
+      form: { email: 'nobody@example.test', password: 'x'.repeat(12) },
+    }),
+    // The form again, with its error.
+    expect: everyone('400'),
+  }),
+  'GET /sign-in/done': plain('/sign-in/done', { expect: everyone('2xx/3xx') }),
+  'GET /sign-in/second-factor': plain('/sign-in/second-factor', { expect: everyone('2xx/3xx') }),
+  'POST /sign-in/second-factor': plain('/sign-in/second-factor', {
+    request: () => ({ path: '/sign-in/second-factor', form: { code: '000000' } }),
+    // No sign-in is waiting for a second factor: the form again, with its error.
+    expect: everyone('400'),
+  }),
+  'POST /sign-out': plain('/sign-out', {
+    request: () => ({ path: '/sign-out', form: {} }),
+    expect: everyone('2xx/3xx'),
+    destructive: true,
+  }),
+  'GET /reset': plain('/reset', { expect: everyone('2xx/3xx') }),
+
+  // Account settings pages.
+  'GET /account': plain('/account', { expect: signedInPage() }),
+  'GET /account/consents': plain('/account/consents', { expect: signedInPage() }),
+  'GET /account/erase': plain('/account/erase', { expect: signedInPage() }),
+  'GET /account/export': plain('/account/export', { expect: signedInPage() }),
+  'GET /account/security': plain('/account/security', { expect: signedInPage() }),
+  'GET /account/sessions': plain('/account/sessions', { expect: signedInPage() }),
+  'POST /account/profile': plain('/account/profile', {
+    request: () => ({ path: '/account/profile', form: { display_name: 'Matrix', locale: 'en' } }),
+    expect: signedInPage('3xx'),
+  }),
+  'POST /account/email': plain('/account/email', {
+    request: () => ({ path: '/account/email', form: { new_email: person().email, password } }),
+    expect: signedInPage('3xx'),
+    // Typing the password starts a new session.
+    destructive: true,
+  }),
+  'POST /account/consents': plain('/account/consents', {
+    request: () => ({ path: '/account/consents', form: { purpose: consentPurposes[0] } }),
+    expect: signedInPage('3xx'),
+  }),
+  'POST /account/export': plain('/account/export', {
+    request: () => ({ path: '/account/export', form: { password } }),
+    expect: signedInPage('2xx'),
+    // Typing the password starts a new session.
+    destructive: true,
+  }),
+  'POST /account/security/begin': plain('/account/security/begin', {
+    request: () => ({ path: '/account/security/begin', form: { password } }),
+    expect: signedInPage('2xx'),
+    // Typing the password starts a new session.
+    destructive: true,
+  }),
+  'POST /account/security/confirm': plain('/account/security/confirm', {
+    request: () => ({ path: '/account/security/confirm', form: { code: '000000' } }),
+    // Nothing begun to confirm.
+    expect: signedInPage('409'),
+  }),
+  'POST /account/sessions/revoke': plain('/account/sessions/revoke', {
+    request: () => ({ path: '/account/sessions/revoke', form: { id: unknownUuid } }),
+    expect: signedInPage('404'),
+  }),
+  'POST /account/password': plain('/account/password', {
+    request: () => ({
+      path: '/account/password',
+      form: { current_password: password, new_password: 'a new and long password' },
+    }),
+    expect: signedInPage('3xx'),
+    destructive: true,
+  }),
+  'POST /account/security/remove': plain('/account/security/remove', {
+    request: () => ({ path: '/account/security/remove', form: { password } }),
+    expect: signedInPage('2xx'),
+    destructive: true,
+  }),
+  'POST /account/sessions/revoke-all': plain('/account/sessions/revoke-all', {
+    request: () => ({ path: '/account/sessions/revoke-all', form: {} }),
+    expect: signedInPage('3xx'),
+    destructive: true,
+  }),
+  'POST /account/erase': plain('/account/erase', {
+    request: () => ({ path: '/account/erase', form: { password } }),
+    expect: signedInPage('2xx'),
+    destructive: true,
+  }),
+
+  // Token pages: showing the form is public; a made-up token is refused for everyone alike.
+  'GET /auth/confirm': plain('/auth/confirm?token=nothing'),
+  'POST /auth/confirm': plain('/auth/confirm', {
+    request: () => ({
+      path: '/auth/confirm',
+      form: { token: 'nothing', password: 'x'.repeat(12) },
+    }),
+    expect: everyone('400'),
+  }),
+  'GET /auth/reset': plain('/auth/reset?token=nothing'),
+  'POST /auth/reset': plain('/auth/reset', {
+    request: () => ({ path: '/auth/reset', form: { token: 'nothing', password: 'x'.repeat(12) } }),
+    expect: everyone('400'),
+  }),
+  'GET /auth/confirm-email': plain('/auth/confirm-email?token=nothing'),
+  'POST /auth/confirm-email': plain('/auth/confirm-email', {
+    request: () => ({ path: '/auth/confirm-email', form: { token: 'nothing' } }),
+    expect: everyone('400'),
+  }),
+  // A made-up confirmation token finds nothing.
+  'GET /groups/:id/confirm': group('/groups/:id/confirm?token=nothing', {
+    expect: everyone('404'),
+  }),
+  'POST /groups/:id/confirm': group('/groups/:id/confirm', {
+    request: (ids) => ({ path: `/groups/${ids.group}/confirm`, form: { token: 'nothing' } }),
+    expect: everyone('404'),
+  }),
+  'POST /groups/:id/report': group('/groups/:id/report', {
+    request: (ids) => ({
+      path: `/groups/${ids.group}/report`,
+      form: { reason: 'closed', details: note },
+    }),
+    expect: everyone('2xx/3xx'),
+  }),
+  'POST /groups/:id/suggest': group('/groups/:id/suggest', {
+    request: (ids) => ({
+      path: `/groups/${ids.group}/suggest`,
+      form: { field: 'name', details: note },
+    }),
+    expect: everyone('2xx/3xx'),
+  }),
+  'POST /api/v1/groups/:id/feedback': group('/api/v1/groups/:id/feedback', {
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/feedback`,
+      body: { kind: 'report', reason: 'closed', details: note },
+    }),
+  }),
+
+  // Accounts: public entry points answer alike for everyone.
+  'POST /api/v1/auth/sign-up': plain('/api/v1/auth/sign-up', {
+    request: () => ({ path: '/api/v1/auth/sign-up', body: person() }),
+  }),
+  'POST /api/v1/auth/confirm': plain('/api/v1/auth/confirm', {
+    request: () => ({
+      path: '/api/v1/auth/confirm',
+      body: { token: 'nothing', password: 'x'.repeat(12) },
+    }),
+    expect: everyone('400'),
+  }),
+  'POST /api/v1/auth/sign-in': plain('/api/v1/auth/sign-in', {
+    request: () => ({
+      path: '/api/v1/auth/sign-in',
+      body: { email: 'nobody@example.test', password: 'x'.repeat(12) },
+    }),
+    expect: everyone('401'),
+  }),
+  'POST /api/v1/auth/reset-request': plain('/api/v1/auth/reset-request', {
+    request: () => ({ path: '/api/v1/auth/reset-request', body: { email: person().email } }),
+  }),
+  'POST /api/v1/auth/reset-confirm': plain('/api/v1/auth/reset-confirm', {
+    request: () => ({
+      path: '/api/v1/auth/reset-confirm',
+      body: { token: 'nothing', password: 'x'.repeat(12) },
+    }),
+    expect: everyone('400'),
+  }),
+  'POST /api/v1/auth/confirm-email': plain('/api/v1/auth/confirm-email', {
+    request: () => ({ path: '/api/v1/auth/confirm-email', body: { token: 'nothing' } }),
+    expect: everyone('400'),
+  }),
+  'POST /api/v1/auth/second-factor': plain('/api/v1/auth/second-factor', {
+    request: () => ({ path: '/api/v1/auth/second-factor', body: { code: '000000' } }),
+    expect: everyone('401'),
+  }),
+
+  // The signed-in person's own account.
+  'GET /api/v1/me': plain('/api/v1/me', { expect: signedIn() }),
+  'PATCH /api/v1/me': plain('/api/v1/me', {
+    request: () => ({ path: '/api/v1/me', body: { locale: 'en' } }),
+    expect: signedIn(),
+  }),
+  'GET /api/v1/me/sessions': plain('/api/v1/me/sessions', { expect: signedIn() }),
+  // Someone else's (or no) session: hidden, 404.
+  'DELETE /api/v1/me/sessions/:id': plain(`/api/v1/me/sessions/${unknownUuid}`, {
+    expect: signedIn('404'),
+  }),
+  'GET /api/v1/me/export': plain('/api/v1/me/export', { expect: signedIn() }),
+  'GET /api/v1/me/consents': plain('/api/v1/me/consents', { expect: signedIn() }),
+  'POST /api/v1/me/consents': plain('/api/v1/me/consents', {
+    request: () => ({ path: '/api/v1/me/consents', body: { purpose: 'nothing', version: 'x' } }),
+    expect: signedIn('400'),
+  }),
+  'DELETE /api/v1/me/consents/:purpose': plain(`/api/v1/me/consents/${consentPurposes[0]}`, {
+    // Given through the consents page before.
+    expect: signedIn('2xx'),
+  }),
+  'POST /api/v1/auth/reauthenticate': plain('/api/v1/auth/reauthenticate', {
+    request: () => ({ path: '/api/v1/auth/reauthenticate', body: { password } }),
+    expect: signedIn(),
+    // A new session id.
+    destructive: true,
+  }),
+  'POST /api/v1/me/email': plain('/api/v1/me/email', {
+    request: () => ({ path: '/api/v1/me/email', body: { new_email: person().email, password } }),
+    expect: signedIn('2xx'),
+  }),
+  'POST /api/v1/me/second-factor/totp': plain('/api/v1/me/second-factor/totp', {
+    expect: signedIn(),
+  }),
+  'POST /api/v1/me/second-factor/totp/confirm': plain('/api/v1/me/second-factor/totp/confirm', {
+    request: () => ({ path: '/api/v1/me/second-factor/totp/confirm', body: { code: '000000' } }),
+    expect: signedIn('400'),
+  }),
+  'DELETE /api/v1/me/second-factor': plain('/api/v1/me/second-factor', {
+    request: () => ({ path: '/api/v1/me/second-factor', body: { password } }),
+    expect: signedIn(),
+    destructive: true,
+  }),
+  'POST /api/v1/me/password': plain('/api/v1/me/password', {
+    request: () => ({
+      path: '/api/v1/me/password',
+      body: { current_password: password, new_password: 'a new and long password' },
+    }),
+    expect: signedIn(),
+    destructive: true,
+  }),
+  'POST /api/v1/me/sessions/revoke-all': plain('/api/v1/me/sessions/revoke-all', {
+    expect: signedIn(),
+    destructive: true,
+  }),
+  'POST /api/v1/auth/sign-out': plain('/api/v1/auth/sign-out', { destructive: true }),
+  'DELETE /api/v1/me': plain('/api/v1/me', {
+    request: () => ({ path: '/api/v1/me', body: { password } }),
+    expect: signedIn(),
+    destructive: true,
+  }),
+
+  // The directory, written by organisations' staff.
+  'POST /api/v1/organisations': plain('/api/v1/organisations', {
+    request: () => ({
+      path: '/api/v1/organisations',
+      body: { ...fixtureOrganisation, id: undefined, email: undefined },
+    }),
+    expect: signedIn('2xx'),
+  }),
+  'PATCH /api/v1/organisations/:id': org('/api/v1/organisations/:id', {
+    request: (ids) => ({
+      path: `/api/v1/organisations/${ids.org}`,
+      body: { url: 'https://chiba-parents.example.jp/about' },
+    }),
+    expect: staffOfOrg,
+  }),
+  'POST /api/v1/organisations/:id/claim': org('/api/v1/organisations/:id/claim', {
+    request: (ids) => ({ path: `/api/v1/organisations/${ids.org}/claim`, body: { message: note } }),
+    expect: signedIn('2xx'),
+  }),
+  'GET /api/v1/organisations/:id/history': org('/api/v1/organisations/:id/history', {
+    expect: staffOfOrg,
+  }),
+  'POST /api/v1/groups': plain('/api/v1/groups', {
+    targeted: true,
+    request: (ids) => ({
+      path: '/api/v1/groups',
+      body: {
+        ...fixtureGroup({ id: `grp-matrix-${++created}` }),
+        id: undefined,
+        organisation_id: ids.org,
+      },
+    }),
+    expect: staffOfOrg,
+  }),
+  'PATCH /api/v1/groups/:id': group('/api/v1/groups/:id', {
+    request: (ids) => ({ path: `/api/v1/groups/${ids.group}`, body: { capacity: 20 } }),
+    expect: staffOfOrg,
+  }),
+  'POST /api/v1/groups/:id/confirm': group('/api/v1/groups/:id/confirm', { expect: staffOfOrg }),
+  'GET /api/v1/groups/:id/history': group('/api/v1/groups/:id/history', { expect: staffOfOrg }),
+
+  // Moderation: not anyone else's to know of.
+  'GET /api/v1/moderation/items': plain('/api/v1/moderation/items', { expect: moderatorsOnly }),
+  'POST /api/v1/moderation/items/:id/actions': group('/api/v1/moderation/items/:id/actions', {
+    targeted: false,
+    request: (ids) => ({
+      path: `/api/v1/moderation/items/${ids.item}/actions`,
+      body: { action: 'dismiss', note },
+    }),
+    expect: moderatorsOnly,
+  }),
+  'POST /api/v1/moderation/groups/:id/actions': group('/api/v1/moderation/groups/:id/actions', {
+    request: (ids) => ({
+      path: `/api/v1/moderation/groups/${ids.group}/actions`,
+      body: { action: 'mark_verified', note },
+    }),
+    expect: moderatorsOnly,
+  }),
+  'GET /api/v1/moderation/groups/:id/actions': group('/api/v1/moderation/groups/:id/actions', {
+    expect: moderatorsOnly,
+  }),
+  'POST /api/v1/moderation/organisations/:id/verify': org(
+    '/api/v1/moderation/organisations/:id/verify',
+    {
+      request: (ids) => ({
+        path: `/api/v1/moderation/organisations/${ids.org}/verify`,
+        body: { note },
+      }),
+      expect: moderatorsOnly,
+    },
+  ),
+  'GET /api/v1/moderation/organisations/:id/actions': org(
+    '/api/v1/moderation/organisations/:id/actions',
+    { expect: moderatorsOnly },
+  ),
+}
+
+const matches = (outcome: Outcome, status: number) => {
+  const cls = `${Math.floor(status / 100)}xx`
+  if (outcome === '2xx/3xx') return cls === '2xx' || cls === '3xx'
+  return outcome === cls || outcome === String(status)
+}
+
+type TestApp = Awaited<ReturnType<typeof createTestApp>>
+
+describe('access: the route × role × target matrix', () => {
+  let t: TestApp
+  const own: Ids = { org: 'org-matrix-own', group: 'grp-matrix-own', item: '' }
+  const other: Ids = { org: 'org-matrix-other', group: 'grp-matrix-other', item: '' }
+
+  async function seed() {
+    for (const ids of [own, other]) {
+      await saveOrganisation(
+        t.deps,
+        system,
+        { ...fixtureOrganisation, id: ids.org },
+        {
+          source: 'tomoni',
+        },
+      )
+      await saveGroup(t.deps, system, fixtureGroup({ id: ids.group, organisation_id: ids.org }), {
+        source: 'tomoni',
+      })
+    }
+  }
+
+  /** A fresh account holding the role (scoped to the own organisation/group where it has one). */
+  async function account(role: Role): Promise<string | undefined> {
+    if (role === 'anonymous') return undefined
+    const who = await createAccount(t, person({ password }))
+    const grant = (
+      scopeType: 'platform' | 'organisation' | 'group',
+      scopeId: string | null,
+      r: string,
+    ) => grantRole(t.deps, system, { userId: who.id, scopeType, scopeId, role: r as never })
+    if (role === 'otherStaff') await grant('organisation', other.org, 'staff')
+    if (role === 'ownStaff') await grant('organisation', own.org, 'staff')
+    if (role === 'ownAdmin') await grant('organisation', own.org, 'admin')
+    if (role === 'facilitator') await grant('group', own.group, 'facilitator')
+    if (role === 'moderator') await grant('platform', null, 'moderator')
+    if (role === 'platformAdmin') await grant('platform', null, 'admin')
+    return who.cookie
+  }
+
+  async function request(entry: Entry, key: string, ids: Ids, cookie: string | undefined) {
+    const method = key.slice(0, key.indexOf(' '))
+    const { path, body, form } = entry.request(ids)
+    const headers: Record<string, string> = {
+      origin: 'http://localhost',
+      'sec-fetch-site': 'same-origin',
+    }
+    if (cookie) headers.cookie = cookie
+    let payload: string | undefined
+    if (form) {
+      // The pages' forms carry a double-submit token: take one the way a browser would.
+      const page = await t.app.request('/auth/reset?token=x', {
+        headers: cookie ? { cookie } : {},
+      })
+      const token = /name="form_token" value="([^"]+)"/.exec(await page.text())?.[1]
+      expect(token, 'a form token').toBeDefined()
+      const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]!)
+      headers.cookie = [cookie, ...cookies].filter(Boolean).join('; ')
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      payload = new URLSearchParams({ ...form, form_token: token! }).toString()
+    } else if (body !== undefined || !['GET', 'HEAD', 'DELETE'].includes(method)) {
+      headers['content-type'] = 'application/json'
+      payload = JSON.stringify(body ?? {})
+    }
+    return t.app.request(
+      path,
+      { method, headers, body: payload },
+      {
+        incoming: {
+          socket: {
+            // Each from its own address, so that no per-IP limit is met.
+            remoteAddress: `10.9.${(++sentFrom >> 8) & 255}.${sentFrom & 255}`,
+          },
+        },
+      },
+    )
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp()
+    await seed()
+  })
+  afterAll(() => t.close())
+
+  it('has an entry for every route of the app, and none for a route that is gone', () => {
+    const keys = new Set(
+      t.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
+    )
+    expect([...keys].filter((k) => !(k in matrix)).sort(), 'routes without an entry').toEqual([])
+    expect(
+      Object.keys(matrix)
+        .filter((k) => !keys.has(k))
+        .sort(),
+      'entries without a route',
+    ).toEqual([])
+  })
+
+  it('gives every form on a page the same form token, on a first visit too', async () => {
+    // The page has several forms (and the layout its sign-out): with a cookie value made per
+    // form, all but one would be refused as expired.
+    const { cookie } = await createAccount(t, person({ password }))
+    const page = await t.app.request('/account', { headers: { cookie } })
+    const tokens = new Set(
+      [...(await page.text()).matchAll(/name="form_token" value="([^"]+)"/g)].map((m) => m[1]),
+    )
+    expect(tokens.size).toBe(1)
+    expect(page.headers.getSetCookie().filter((c) => c.includes('tomoni_form='))).toHaveLength(1)
+  })
+
+  it('answers every route, role and target as declared', { timeout: 120_000 }, async () => {
+    const cookies = new Map<Role, string | undefined>()
+    for (const role of roles) cookies.set(role, await account(role))
+    // A report in the queue for each role to act on: one acted on is done with (409).
+    const items = new Map<Role, string>()
+    for (const role of roles) {
+      const feedback = 'POST /api/v1/groups/:id/feedback'
+      const report = await request(matrix[feedback]!, feedback, own, undefined)
+      expect(report.status).toBe(202)
+      const item = await t.deps.db
+        .selectFrom('moderation_item')
+        .select('id')
+        .where('id', 'not in', [...items.values(), unknownUuid])
+        .executeTakeFirstOrThrow()
+      items.set(role, item.id)
+    }
+
+    const failures: string[] = []
+    let sent = 0
+    const entries = Object.entries(matrix).sort(
+      ([, a], [, b]) => Number(!!a.destructive) - Number(!!b.destructive),
+    )
+    for (const [key, entry] of entries) {
+      for (const role of roles) {
+        for (const target of entry.targeted ? (['own', 'other'] as const) : (['own'] as const)) {
+          own.item = other.item = items.get(role)!
+          const cookie = entry.destructive ? await account(role) : cookies.get(role)
+          const res = await request(entry, key, target === 'own' ? own : other, cookie)
+          sent++
+          const expected = entry.expect(role, target)
+          if (!matches(expected, res.status)) {
+            const text = await res.clone().text()
+            // The page's or API's own words, short, to tell a refusal from a bad fixture.
+            const said = text
+              .replace(/[\s\S]*<main/, '')
+              .replace(/<[^>]+>|\s+/g, ' ')
+              .slice(0, 160)
+            failures.push(
+              `${key} as ${role} on ${target}: expected ${expected}, got ${res.status} ${said}`,
+            )
+          }
+          if (res.status >= 500)
+            failures.push(`${key} as ${role} on ${target}: ${await res.text()}`)
+          else await res.body?.cancel()
+        }
+      }
+    }
+    console.log(`route matrix: ${sent} requests`)
+    expect(failures).toEqual([])
+  })
+})
