@@ -18,8 +18,13 @@ import { generateDirectory, makeRandom, queryMix } from './bench-search-data.ts'
  * p50/p95/p99 latency and throughput, against the bare /healthz route in the same run; condition
  * type-ahead; and the server's memory.
  *
+ * Two ways of loading: closed loop (32 clients each sending the next search as soon as the last
+ * answer arrives: the most the server can do, with the latency that queueing then causes) and
+ * open loop at the target rate (200/s on PGlite, 500/s on PostgreSQL; --rate to change): the
+ * latency a person sees at that load.
+ *
  * Usage: npm run bench:search [-- --groups N | --million] [--postgres [URL]] [--duration S]
- *        [--clients C] [--fresh] [--prepare-only]
+ *        [--clients C] [--rate R] [--fresh] [--prepare-only]
  * The generated directory is kept (in the temp folder, or as database tomoni_bench_search_N) and
  * reused by the next run of the same size unless --fresh is given.
  */
@@ -115,7 +120,14 @@ async function freePort(): Promise<number> {
 
 async function startServer(env: Record<string, string>) {
   const port = await freePort()
-  const child = spawn(process.execPath, ['src/server.ts'], {
+  // --node-options="…" passes flags to the server's Node (for profiling: --cpu-prof).
+  const nodeFlags =
+    args
+      .find((a) => a.startsWith('--node-options='))
+      ?.slice('--node-options='.length)
+      .split(' ')
+      .filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeFlags, 'src/server.ts'], {
     cwd: repo,
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -189,6 +201,62 @@ async function load(origin: string, paths: string[], seconds: number, concurrenc
   } satisfies LoadResult
 }
 
+/**
+ * Requests sent at a fixed rate (open loop), at most `concurrency` in flight; each latency counts
+ * from when the request was due, so time spent waiting for a free client counts too.
+ */
+async function paced(
+  origin: string,
+  paths: string[],
+  seconds: number,
+  rate: number,
+  concurrency: number,
+) {
+  const latencies: number[] = []
+  let errors = 0
+  const total = Math.floor(seconds * rate)
+  let next = 0
+  const started = performance.now()
+  // Requests still waiting for a client when the time is up are not sent: the server could not
+  // keep up with the rate, which `perSecond` then shows.
+  const stopAt = started + seconds * 1000
+  const worker = async () => {
+    for (;;) {
+      const i = next++
+      if (i >= total) return
+      const due = started + (i * 1000) / rate
+      if (performance.now() > stopAt + 1000) return
+      const wait = due - performance.now()
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+      try {
+        const res = await fetch(origin + paths[i % paths.length]!)
+        await res.arrayBuffer()
+        if (res.status !== 200) errors++
+      } catch {
+        errors++
+      }
+      latencies.push(performance.now() - due)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const q = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) /
+    10
+  return {
+    rate,
+    due: total,
+    requests: latencies.length,
+    errors,
+    perSecond: Math.round(latencies.length / elapsed),
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    max: Math.round(latencies.at(-1)! * 10) / 10,
+  }
+}
+
 async function main() {
   const { env, handle } = await prepare()
   const mix = await queryMix(handle.db, makeRandom(7))
@@ -212,6 +280,9 @@ async function main() {
     const healthz = await load(origin, ['/healthz'], 10, clients)
     log(`search: ${clients} clients for ${durationS} s`)
     const search = await load(origin, mix.searches, durationS, clients)
+    const rate = Number(option('--rate') ?? (usePostgres ? 500 : 200))
+    log(`search at ${rate}/s (open loop, up to ${clients} in flight) for ${durationS} s`)
+    const searchPaced = await paced(origin, mix.searches.slice(1000), durationS, rate, clients)
     log(`type-ahead: ${clients} clients for 10 s`)
     const typeahead = await load(origin, mix.typeahead, 10, clients)
     const typeaheadOne = await load(origin, mix.typeahead, 5, 1)
@@ -227,6 +298,7 @@ async function main() {
       healthz,
       search,
       searchToHealthz: Math.round((search.perSecond / healthz.perSecond) * 1000) / 1000,
+      searchAtTargetRate: searchPaced,
       typeahead,
       typeaheadOneClient: typeaheadOne,
       memory: { afterIndexBuild: afterIndex, atEnd: end },

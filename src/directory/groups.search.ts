@@ -6,7 +6,7 @@ import type { Locale } from './groups.service.ts'
 
 /**
  * `GET /api/v1/groups`: the contract's filters and free text, answered by the search engine in
- * `src/search` (decision 023). The directory's own code calls this; the engine knows nothing of
+ * `src/search` (decision 040). The directory's own code calls this; the engine knows nothing of
  * routes.
  */
 export type GroupFilters = SearchParams

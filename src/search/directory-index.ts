@@ -4,17 +4,19 @@ import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
 import type { Db } from '#src/platform/db.ts'
 import type { ScheduleLike } from '#src/directory/schedule.ts'
-import { Column, Postings, PostingsMap } from './postings.ts'
+import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 import { textKeys } from './text.ts'
 
 /**
  * The directory as search reads it, in memory: one slot per listed group, with the facts filters
  * and ranking need in typed arrays, and inverted lists (postings) from conditions, places,
- * localities, words and filter values to slots. Names, descriptions and schedules stay in the
- * database; a search reads them for the one page it answers with.
+ * localities, words and filter values to slots, and the meeting rules (interned) for the next
+ * meeting. Names and descriptions stay in the database; a search reads them for the one page it
+ * answers with.
  *
  * A changed group gets a new slot and its old slot is marked dead, so slots only grow and every
- * postings list stays sorted. When a quarter of the slots are dead the index is built again.
+ * postings list stays sorted. When a quarter of the slots are dead, or the directory has more
+ * than doubled since the build, the index is built again in the background.
  */
 
 export const attendanceCodes = { in_person: 1, online: 2, hybrid: 3 } as const
@@ -22,6 +24,8 @@ export const leadershipCodes = { peer: 1, professional: 2 } as const
 export const flagFree = 1
 export const flagVerified = 2
 export const flagPaused = 4
+/** The group meets in more than one place: see `morePoints`. */
+export const flagMorePoints = 8
 
 /** One group as the loader reads it. */
 export interface GroupRecord {
@@ -83,13 +87,18 @@ export class DirectoryIndex {
   readonly attendance: Column<Uint8Array>
   readonly leadership: Column<Uint8Array>
   readonly flags: Column<Uint8Array>
-  readonly fresh: Column<Float64Array>
+  /** Fresh since, in whole seconds (fits until 2106). */
+  readonly fresh: Column<Uint32Array>
   readonly langMask: Column<Uint32Array>
-  readonly lat: Column<Float64Array>
-  readonly lon: Column<Float64Array>
+  readonly lat: Column<Float32Array>
+  readonly lon: Column<Float32Array>
   /** Further meeting places of groups with more than one, as lat,lon pairs. */
   readonly morePoints = new Map<number, number[]>()
-  /** Per slot: where its lists start in `pool`, and how long each is. */
+  /**
+   * Per slot: where its lists start in `pool`, and how long each is. The lists lie end to end:
+   * condition keys, place keys (meeting places and areas served), the areas' own places (for
+   * online reach), localities.
+   */
   readonly listStart: Column<Uint32Array>
   readonly nConcepts: Column<Uint8Array>
   readonly nPlaces: Column<Uint8Array>
@@ -119,7 +128,7 @@ export class DirectoryIndex {
   readonly byPlace = new PostingsMap<number>()
   readonly byCover = new PostingsMap<number>()
   readonly byLocality = new PostingsMap<number>()
-  readonly byTerm = new PostingsMap<string>()
+  readonly byTerm = new TermIndex()
   readonly byType = new PostingsMap<number>()
   readonly byAudience = new PostingsMap<number>()
   readonly byLanguage = new PostingsMap<number>()
@@ -129,6 +138,18 @@ export class DirectoryIndex {
   readonly free = new Postings()
   readonly onlineCapable = new Postings()
 
+  /** The same filter values as sets of bits, for counting and combining whole sets at once. */
+  readonly aliveBits = new Bits()
+  readonly typeBits = Array.from({ length: 8 }, () => new Bits())
+  readonly audienceBits = Array.from({ length: 8 }, () => new Bits())
+  readonly languageBits: Bits[] = []
+  /** By attendance code: 1 in person, 2 online, 3 hybrid. */
+  readonly attendanceBits = Array.from({ length: 4 }, () => new Bits())
+  readonly leadershipBits = Array.from({ length: 3 }, () => new Bits())
+  readonly freeBits = new Bits()
+  /** Bumped on every change, for what is computed from the whole index and cached. */
+  version = 0
+
   constructor(capacity = 1024) {
     this.capacity = capacity
     this.alive = new Column((n) => new Uint8Array(n), capacity)
@@ -137,25 +158,39 @@ export class DirectoryIndex {
     this.attendance = new Column((n) => new Uint8Array(n), capacity)
     this.leadership = new Column((n) => new Uint8Array(n), capacity)
     this.flags = new Column((n) => new Uint8Array(n), capacity)
-    this.fresh = new Column((n) => new Float64Array(n), capacity)
+    this.fresh = new Column((n) => new Uint32Array(n), capacity)
     this.langMask = new Column((n) => new Uint32Array(n), capacity)
-    this.lat = new Column((n) => new Float64Array(n), capacity)
-    this.lon = new Column((n) => new Float64Array(n), capacity)
+    // Single precision: within a metre or so, which is all a meeting place needs.
+    this.lat = new Column((n) => new Float32Array(n), capacity)
+    this.lon = new Column((n) => new Float32Array(n), capacity)
     this.listStart = new Column((n) => new Uint32Array(n), capacity)
     this.nConcepts = new Column((n) => new Uint8Array(n), capacity)
     this.nPlaces = new Column((n) => new Uint8Array(n), capacity)
     this.nCovers = new Column((n) => new Uint8Array(n), capacity)
     this.nLocalities = new Column((n) => new Uint8Array(n), capacity)
     this.scheduleRef = new Column((n) => new Int32Array(n), capacity)
+    for (const bits of this.allBits()) bits.ensure(capacity)
   }
 
-  get live() {
-    return this.size - this.dead
+  /** Slots when the index was built; see IndexHolder for when it is built again. */
+  builtSize = 0
+
+  private allBits(): Bits[] {
+    return [
+      this.aliveBits,
+      ...this.typeBits,
+      ...this.audienceBits,
+      ...this.languageBits,
+      ...this.attendanceBits,
+      ...this.leadershipBits,
+      this.freeBits,
+    ]
   }
 
   private grow(size: number) {
     if (size <= this.capacity) return
     this.capacity = Math.max(size, this.capacity * 2)
+    for (const bits of this.allBits()) bits.ensure(this.capacity)
     for (const column of [
       this.alive,
       this.typeMask,
@@ -217,8 +252,10 @@ export class DirectoryIndex {
     const slot = this.slotOf.get(id)
     if (slot === undefined) return
     this.alive.data[slot] = 0
+    this.aliveBits.unset(slot)
     this.slotOf.delete(id)
     this.dead++
+    this.version++
   }
 
   /** Adds the group, or replaces what the index held for it. */
@@ -229,6 +266,8 @@ export class DirectoryIndex {
     this.ids[slot] = g.id
     this.slotOf.set(g.id, slot)
     this.alive.data[slot] = 1
+    this.aliveBits.set(slot)
+    this.version++
 
     let types = 0
     for (const t of g.types) {
@@ -236,6 +275,7 @@ export class DirectoryIndex {
       if (bit === undefined) continue
       types |= 1 << bit
       this.byType.add(bit, slot)
+      this.typeBits[bit]!.set(slot)
     }
     this.typeMask.data[slot] = types
     let audience = 0
@@ -244,24 +284,28 @@ export class DirectoryIndex {
       if (bit === undefined) continue
       audience |= 1 << bit
       this.byAudience.add(bit, slot)
+      this.audienceBits[bit]!.set(slot)
     }
     this.audienceMask.data[slot] = audience
     const attendance = attendanceCodes[g.attendance as keyof typeof attendanceCodes] ?? 0
     this.attendance.data[slot] = attendance
     if (attendance) this.byAttendance.add(attendance, slot)
+    this.attendanceBits[attendance]!.set(slot)
     if (attendance >= 2) this.onlineCapable.push(slot)
     const leadership = leadershipCodes[g.leadership as keyof typeof leadershipCodes] ?? 0
     this.leadership.data[slot] = leadership
     if (leadership) this.byLeadership.add(leadership, slot)
+    this.leadershipBits[leadership]!.set(slot)
     let flags = 0
     if (g.free) {
       flags |= flagFree
       this.free.push(slot)
+      this.freeBits.set(slot)
     }
     if (g.verified) flags |= flagVerified
     if (g.status === 'paused') flags |= flagPaused
     this.flags.data[slot] = flags
-    this.fresh.data[slot] = new Date(g.fresh_since).getTime()
+    this.fresh.data[slot] = Math.floor(new Date(g.fresh_since).getTime() / 1000)
     if (g.schedules?.length) {
       const list = g.schedules.map((x) => ({ ...x, exdates: x.exdates ?? [] }))
       const key = JSON.stringify(list)
@@ -278,9 +322,16 @@ export class DirectoryIndex {
     let langs = 0
     const more: number[] = []
     for (const code of g.languages) {
-      const n = this.languageKeys.get(code) ?? this.languageCodes.push(code) - 1
-      this.languageKeys.set(code, n)
+      let n = this.languageKeys.get(code)
+      if (n === undefined) {
+        n = this.languageCodes.push(code) - 1
+        this.languageKeys.set(code, n)
+        const bits = new Bits()
+        bits.ensure(this.capacity)
+        this.languageBits.push(bits)
+      }
       this.byLanguage.add(n, slot)
+      this.languageBits[n]!.set(slot)
       if (n < 32) langs |= 1 << n
       else more.push(n)
     }
@@ -298,7 +349,10 @@ export class DirectoryIndex {
     }
     this.lat.data[slot] = points.length ? points[0]! : NaN
     this.lon.data[slot] = points.length ? points[1]! : NaN
-    if (points.length > 2) this.morePoints.set(slot, points.slice(2))
+    if (points.length > 2) {
+      this.morePoints.set(slot, points.slice(2))
+      this.flags.data[slot] |= flagMorePoints
+    }
 
     const concepts = new Set<number>()
     for (const c of [...g.condition_ids, ...g.condition_codes.map((c) => c.toUpperCase())]) {
@@ -347,29 +401,26 @@ export class DirectoryIndex {
     for (const key of textKeys(texts)) this.byTerm.add(key, slot)
   }
 
-  /** A slot's list of one kind, as a view of the pool. */
-  concepts(slot: number) {
-    const start = this.listStart.data[slot]!
-    return this.pool.subarray(start, start + this.nConcepts.data[slot]!)
-  }
+  private visible: { version: number; hidden: number; bits: Bits } | null = null
 
-  places(slot: number) {
-    const start = this.listStart.data[slot]! + this.nConcepts.data[slot]!
-    return this.pool.subarray(start, start + this.nPlaces.data[slot]!)
-  }
-
-  covers(slot: number) {
-    const start = this.listStart.data[slot]! + this.nConcepts.data[slot]! + this.nPlaces.data[slot]!
-    return this.pool.subarray(start, start + this.nCovers.data[slot]!)
-  }
-
-  localitiesOf(slot: number) {
-    const start =
-      this.listStart.data[slot]! +
-      this.nConcepts.data[slot]! +
-      this.nPlaces.data[slot]! +
-      this.nCovers.data[slot]!
-    return this.pool.subarray(start, start + this.nLocalities.data[slot]!)
+  /**
+   * The groups alive and confirmed after `hidden` (seconds), as bits; kept until the index
+   * changes or the cut-off moves.
+   */
+  visibleBits(hidden: number): Uint32Array {
+    const v = this.visible
+    if (v && v.version === this.version && v.hidden === hidden) return v.bits.words
+    const bits = v?.bits ?? new Bits()
+    bits.ensure(this.capacity)
+    const words = bits.words
+    words.fill(0)
+    const alive = this.alive.data
+    const fresh = this.fresh.data
+    for (let slot = 0; slot < this.size; slot++) {
+      if (alive[slot] && fresh[slot]! > hidden) words[slot >>> 5]! |= 1 << (slot & 31)
+    }
+    this.visible = { version: this.version, hidden, bits }
+    return words
   }
 
   schedules(slot: number): ScheduleLike[] {
@@ -380,14 +431,6 @@ export class DirectoryIndex {
   speaks(slot: number, language: number): boolean {
     if (language < 32) return (this.langMask.data[slot]! & (1 << language)) !== 0
     return this.moreLanguages.get(slot)?.includes(language) ?? false
-  }
-
-  /** Every meeting place of a slot as lat,lon pairs. */
-  points(slot: number): number[] {
-    const lat = this.lat.data[slot]!
-    if (Number.isNaN(lat)) return []
-    const more = this.morePoints.get(slot)
-    return more ? [lat, this.lon.data[slot]!, ...more] : [lat, this.lon.data[slot]!]
   }
 
   /** Called once a bulk load is done: the lists stop growing much. */
@@ -406,7 +449,8 @@ export class DirectoryIndex {
     ] as PostingsMap<unknown>[]) {
       m.trim()
     }
-    this.byTerm.trim()
+    this.byTerm.finalize()
+    this.builtSize = this.size
     if (this.pool.length > this.poolSize * 1.25 + 1024)
       this.pool = this.pool.slice(0, this.poolSize)
   }
@@ -452,12 +496,15 @@ const batchSize = 5000
 
 async function buildIndex(db: Db): Promise<DirectoryIndex> {
   const index = new DirectoryIndex()
-  let afterId = ''
-  for (;;) {
-    const batch = await loadRecords(db, { afterId, limit: batchSize })
+  // The next batch is read while this one is indexed (on PostgreSQL, the two overlap).
+  let next: Promise<GroupRecord[]> | null = loadRecords(db, { afterId: '', limit: batchSize })
+  while (next) {
+    const batch: GroupRecord[] = await next
+    next =
+      batch.length === batchSize
+        ? loadRecords(db, { afterId: batch[batch.length - 1]!.id, limit: batchSize })
+        : null
     for (const g of batch) index.upsert(g)
-    if (batch.length < batchSize) break
-    afterId = batch[batch.length - 1]!.id
   }
   index.trim()
   return index
@@ -579,7 +626,10 @@ class IndexHolder {
     }
     s.watermark = watermark
     const { index } = s
-    if (index.dead > 1000 && index.dead > index.size / 4 && !this.rebuilding) {
+    const churned = index.dead > 1000 && index.dead > index.size / 4
+    // Groups added since the build sit in uncompressed full-text lists.
+    const grown = index.byTerm.overlayEntries > 200_000 && index.size > 2 * index.builtSize
+    if ((churned || grown) && !this.rebuilding) {
       this.rebuilding = true
       snapshot(this.db)
         .then((fresh) => {

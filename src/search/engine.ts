@@ -4,6 +4,7 @@ import {
   attendanceCodes,
   cellOf,
   flagFree,
+  flagMorePoints,
   flagPaused,
   flagVerified,
   gridStep,
@@ -17,7 +18,7 @@ import {
   type Lexicon,
   type Relation,
 } from './lexicon.ts'
-import type { Postings } from './postings.ts'
+import { popcount, Postings } from './postings.ts'
 import { normalizeForSearch } from '#src/conditions/normalize.ts'
 import { keysOfTerm } from './text.ts'
 import { understandQuery, type Understanding, type UnderstoodItem } from './understand.ts'
@@ -420,15 +421,26 @@ interface Generator {
 
 const present = (p: Postings | undefined): Postings[] => (p ? [p] : [])
 
+/** The ids of a word's full-text keys; null when one is in no group, so the word is nowhere. */
+function termIds(index: DirectoryIndex, keys: string[]): number[] | null {
+  const ids: number[] = []
+  for (const k of keys) {
+    const id = index.byTerm.id(k)
+    if (id === undefined || index.byTerm.count(id) === 0) return null
+    ids.push(id)
+  }
+  return ids
+}
+
 /** The rarest key of a word holds every group that contains the word; none if a key is absent. */
 function rarest(index: DirectoryIndex, keys: string[]): Postings | undefined {
-  let best: Postings | undefined
-  for (const k of keys) {
-    const p = index.byTerm.get(k)
-    if (!p) return undefined
-    if (!best || p.length < best.length) best = p
-  }
-  return best
+  const ids = termIds(index, keys)
+  if (!ids) return undefined
+  let best = ids[0]!
+  for (const id of ids) if (index.byTerm.count(id) < index.byTerm.count(best)) best = id
+  const out = new Postings(0)
+  out.length = index.byTerm.decode(best, out)
+  return out
 }
 
 const mentionScore = 24
@@ -466,23 +478,7 @@ function generators(plan: Plan, index: DirectoryIndex): Generator[] {
         const p = index.byLocality.get(o.localityKey)
         if (p) lists.push(p)
       }
-      if (o.center && o.radiusKm !== null) {
-        const { lat, lon } = o.center
-        const dLat = o.radiusKm / 111
-        const dLon = o.radiusKm / (111 * Math.max(0.01, Math.cos(lat * toRad)))
-        const cells = ((2 * dLat) / gridStep + 2) * ((2 * dLon) / gridStep + 2)
-        if (cells > 4000) {
-          // A circle larger than a country: every group with a meeting place may be in it.
-          lists.push(...index.byCell.map.values())
-        } else {
-          for (let a = lat - dLat; a <= lat + dLat + gridStep; a += gridStep) {
-            for (let b = lon - dLon; b <= lon + dLon + gridStep; b += gridStep) {
-              const p = index.byCell.get(cellOf(Math.min(89.99, Math.max(-89.99, a)), wrap(b)))
-              if (p) lists.push(p)
-            }
-          }
-        }
-      }
+      if (o.center && o.radiusKm !== null) lists.push(...cellsWithin(index, o.center, o.radiusKm))
       if (onlineAllowed) {
         if (o.onlineAnywhere) lists.push(index.onlineCapable)
         for (const k of o.coverKeys) {
@@ -494,7 +490,8 @@ function generators(plan: Plan, index: DirectoryIndex): Generator[] {
     out.push(sizeOf([...new Set(lists)]))
   }
   if (plan.termsRequired) {
-    for (const t of plan.terms) out.push(sizeOf(present(rarest(index, t.keys))))
+    // Any of the words will do: one clause, the union of each word's rarest key.
+    out.push(sizeOf(plan.terms.slice(0, 12).flatMap((t) => present(rarest(index, t.keys)))))
   }
   for (const a of plan.audience) {
     const lists: Postings[] = []
@@ -527,6 +524,11 @@ export interface RunOptions {
   now: Date
   /** Only the count: no ranking, facets or page. */
   countOnly?: boolean
+  /**
+   * How candidates are found: `scan` checks each candidate of the smallest clause, `sets`
+   * combines whole clauses as bit sets; by default, sets when the smallest clause is large.
+   */
+  strategy?: 'scan' | 'sets'
   /** How many of the best matches to rank and return (the page and those before it). */
   limit: number
 }
@@ -543,11 +545,40 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
   if (plan.impossible) return { total: 0, facets, matches: [] }
 
   const { staleBefore, hiddenBefore } = freshnessCutoffs(options.now)
-  const stale = staleBefore.getTime()
-  const hidden = hiddenBefore.getTime()
-  const nowMs = options.now.getTime()
+  // In whole seconds, as the index keeps freshness, and to the minute, so that what is visible
+  // can be kept as a set between searches.
+  const stale = Math.floor(staleBefore.getTime() / 60_000) * 60
+  const hidden = Math.floor(hiddenBefore.getTime() / 60_000) * 60
+  const nowS = Math.floor(options.now.getTime() / 1000)
 
-  const termLists = plan.terms.map((t) => t.keys.map((k) => index.byTerm.get(k)))
+  // Words and conditions named in the text: the groups whose texts hold each, found once per
+  // search and marked in a bit per slot (bits 0–11 words, 12–15 condition clauses).
+  const terms = plan.terms.slice(0, 12)
+  const bits = wordBits(index.size)
+  const touched = touchedSlots
+  touched.length = 0
+  const mark = (slots: Uint32Array, n: number, bit: number) => {
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!
+      if (bits[slot] === 0) touched.push(slot)
+      bits[slot]! |= 1 << bit
+    }
+  }
+  // A word in a large share of the directory tells little and costs much: as a lift (not what
+  // was asked for) it is left out, as is a condition's name that common.
+  const common = Math.max(2000, index.size / 50)
+  terms.forEach((t, i) => {
+    if (!plan.termsRequired && rarestCount(index, t.keys) > common) return
+    const n = containing(index, t.keys)
+    mark(containingOut.data, n, i)
+  })
+  plan.conditions.slice(0, 4).forEach((c, i) => {
+    for (const keys of c.mentions) {
+      if (rarestCount(index, keys) > common) continue
+      const n = containing(index, keys)
+      mark(containingOut.data, n, 12 + i)
+    }
+  })
   const onlineAllowed = !plan.attendance.includes('in_person')
   const preferred = index.languageKeys.get(plan.preferredLanguage) ?? -1
   const alive = index.alive.data
@@ -565,6 +596,37 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
   const nCovers = index.nCovers.data
   const nLocalities = index.nLocalities.data
   const pool = index.pool
+
+  const audienceOnly = plan.audience.map((a) => a.exact)
+  /** What the score owes to audience, format, language, words, freshness and verification. */
+  const restScore = (
+    slot: number,
+    audience: number,
+    attendance: number,
+    flags: number,
+    fresh: number,
+    audienceExact: boolean,
+    matchedTerms: number,
+  ): number => {
+    let score = 0
+    if (plan.audience.length) {
+      score += audienceExact ? 10 : 5
+      // A group for just the people asked for before one for them and others.
+      if (audienceExact) {
+        let only = true
+        for (const exact of audienceOnly) if (audience & ~exact) only = false
+        if (only) score += 2
+      }
+    }
+    for (const a of plan.attendance) score += attendance === attendanceCodes[a] ? 4 : 3
+    if (preferred >= 0 && index.speaks(slot, preferred)) score += 4
+    if (terms.length) score += (12 * matchedTerms) / terms.length
+    if (fresh <= stale) score -= 25
+    else score += 2 * Math.max(0, 1 - (nowS - fresh) / (nowS - stale))
+    if (flags & flagVerified) score += 3
+    if (flags & flagPaused) score -= 5
+    return score
+  }
 
   /**
    * Checks one group against every clause: its score, or NaN when it does not match. `detail`,
@@ -607,7 +669,8 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
     // Conditions: the nearest relation among the group's concepts.
     if (plan.conditions.length) {
       const count = nConcepts[slot]!
-      for (const c of plan.conditions) {
+      for (let ci = 0; ci < plan.conditions.length; ci++) {
+        const c = plan.conditions[ci]!
         let best: ConditionHit | null = null
         let bestScore = -1
         let bestKey = -1
@@ -621,14 +684,9 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
           }
         }
         if (bestKey >= 0) best = c.related.get(bestKey)!
-        if (bestScore < mentionScore && c.mentions.length) {
-          for (const keys of c.mentions) {
-            if (keys.every((k) => index.byTerm.get(k)?.has(slot))) {
-              best = { relation: 'mentions', depth: 0, concept: c.asked[0] ?? null }
-              bestScore = mentionScore
-              break
-            }
-          }
+        if (bestScore < mentionScore && ci < 4 && bits[slot]! & (1 << (12 + ci))) {
+          best = { relation: 'mentions', depth: 0, concept: c.asked[0] ?? null }
+          bestScore = mentionScore
         }
         if (!best) return NaN
         if (detail) detail.conditions.push(best)
@@ -640,7 +698,7 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
     let distanceKm = Infinity
     if (plan.geo.length) {
       const lat = latCol[slot]!
-      const more = Number.isNaN(lat) ? undefined : index.morePoints.get(slot)
+      const more = flags & flagMorePoints ? index.morePoints.get(slot) : undefined
       const placesStart = base + nConcepts[slot]!
       const placesEnd = placesStart + nPlaces[slot]!
       const coversEnd = placesEnd + nCovers[slot]!
@@ -679,9 +737,10 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
             detail.nearKm = detail.nearKm === null ? d : Math.min(detail.nearKm, d)
           }
           if (isLocal) {
+            // The nearest of the places named counts for the distance; the first names the hit.
             if (Number.isFinite(d)) distanceKm = Math.min(distanceKm, d)
-            hit = { option: o, local: true }
-            break
+            if (!hit?.local) hit = { option: o, local: true }
+            continue
           }
           if (!hit && online && onlineAllowed) {
             let reach = option.onlineAnywhere
@@ -700,35 +759,18 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
 
     // Words: required when nothing else was understood, otherwise a lift.
     let matchedTerms = 0
-    for (let t = 0; t < termLists.length; t++) {
-      const lists = termLists[t]!
-      let all = true
-      for (const p of lists) {
-        if (!p?.has(slot)) {
-          all = false
-          break
-        }
-      }
-      if (all) {
+    const words = bits[slot]! & 0xfff
+    if (words) {
+      for (let t = 0; t < terms.length; t++) {
+        if (!(words & (1 << t))) continue
         matchedTerms++
-        if (detail) detail.termsMatched.push(plan.terms[t]!.term)
+        if (detail) detail.termsMatched.push(terms[t]!.term)
       }
     }
     if (plan.termsRequired && matchedTerms === 0) return NaN
 
-    if (plan.audience.length) {
-      score += audienceExact ? 10 : 5
-      // A group for just the people asked for before one for them and others.
-      if (audienceExact && plan.audience.every((a) => (audience & ~a.exact) === 0)) score += 2
-    }
-    for (const a of plan.attendance) score += attendance === attendanceCodes[a] ? 4 : 3
-    if (preferred >= 0 && index.speaks(slot, preferred)) score += 4
-    if (termLists.length) score += (12 * matchedTerms) / termLists.length
+    score += restScore(slot, audience, attendance, flags, fresh, audienceExact, matchedTerms)
     const isStale = fresh <= stale
-    if (isStale) score -= 25
-    else score += 2 * Math.max(0, 1 - (nowMs - fresh) / (nowMs - stale))
-    if (flags & flagVerified) score += 3
-    if (flags & flagPaused) score -= 5
     if (detail) {
       detail.audienceExact = audienceExact
       detail.stale = isStale
@@ -774,7 +816,32 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
     leadershipCounts[leadershipCol[slot]!]!++
     if (flagsCol[slot]! & flagFree) freeCount++
   }
-  if (!driver) {
+  const useSets =
+    options.strategy === 'sets' ||
+    (options.strategy !== 'scan' && (!driver || driver.size > setsThreshold))
+  let ranked: { slot: number; score: number; distance: number }[] | null = null
+  if (useSets) {
+    const found = matchSets(plan, index, {
+      bits,
+      touched,
+      hidden,
+      onlineAllowed,
+      evaluate: (slot) => evaluate(slot, null),
+      limit: options.countOnly ? 0 : options.limit,
+      counts: countFacets
+        ? {
+            types: typeCounts,
+            audience: audienceCounts,
+            languages: languageCounts,
+            attendance: attendanceCounts,
+            leadership: leadershipCounts,
+          }
+        : null,
+    })
+    total = found.total
+    freeCount = found.free
+    ranked = found.top
+  } else if (!driver) {
     for (let slot = 0; slot < index.size; slot++) consider(slot)
   } else if (driver.lists.length === 1) {
     const list = driver.lists[0]!
@@ -806,32 +873,20 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
     if (freeCount) facets.free!.true = freeCount
     if (total - freeCount) facets.free!.false = total - freeCount
   }
-  if (options.countOnly || options.limit === 0) return { total, facets, matches: [] }
+  if (options.countOnly || options.limit === 0) {
+    clearBits(bits, touched)
+    return { total, facets, matches: [] }
+  }
 
   // The best `limit`, by score, then distance, then id; only these are explained.
-  const ids = index.ids
-  const better = (a: number, b: number) => {
-    const ds = scored.scores[b]! - scored.scores[a]!
-    if (ds !== 0) return ds < 0
-    const dd = scored.distances[a]! - scored.distances[b]!
-    if (dd !== 0 && !Number.isNaN(dd)) return dd < 0
-    return ids[scored.slots[a]!]! < ids[scored.slots[b]!]!
-  }
-  const top: number[] = []
-  for (let i = 0; i < total; i++) {
-    if (top.length === options.limit && !better(i, top[top.length - 1]!)) continue
-    let lo = 0
-    let hi = top.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (better(top[mid]!, i)) lo = mid + 1
-      else hi = mid
+  if (!ranked) {
+    const top = new TopK(options.limit, index.ids)
+    for (let i = 0; i < total; i++) {
+      top.offer(scored.slots[i]!, scored.scores[i]!, scored.distances[i]!)
     }
-    top.splice(lo, 0, i)
-    if (top.length > options.limit) top.pop()
+    ranked = top.items
   }
-  const matches = top.map((i) => {
-    const slot = scored.slots[i]!
+  const matches = ranked.map(({ slot }) => {
     const m: Match = {
       slot,
       score: 0,
@@ -846,11 +901,58 @@ export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions):
     evaluate(slot, m)
     return m
   })
+  clearBits(bits, touched)
   return { total, facets, matches }
+}
+
+let wordBitsArray = new Uint16Array(0)
+const touchedSlots: number[] = []
+function wordBits(size: number) {
+  if (wordBitsArray.length < size)
+    wordBitsArray = new Uint16Array(Math.max(size, wordBitsArray.length * 2))
+  return wordBitsArray
+}
+function clearBits(bits: Uint16Array, touched: number[]) {
+  for (const slot of touched) bits[slot] = 0
+  touched.length = 0
+}
+
+const containingOut = new Postings(1024)
+
+/** How many groups hold a word's rarest key: an upper bound of those that hold the word. */
+function rarestCount(index: DirectoryIndex, keys: string[]): number {
+  const ids = termIds(index, keys)
+  if (!ids) return 0
+  return Math.min(...ids.map((id) => index.byTerm.count(id)))
+}
+
+/** The slots whose texts hold every key (the rarest key's list, checked for the others). */
+function containing(index: DirectoryIndex, keys: string[]): number {
+  const ids = termIds(index, keys)
+  if (!ids) return 0
+  ids.sort((a, b) => index.byTerm.count(a) - index.byTerm.count(b))
+  const n = index.byTerm.decode(ids[0]!, containingOut)
+  if (ids.length === 1) return n
+  let k = 0
+  const d = containingOut.data
+  for (let i = 0; i < n; i++) {
+    const slot = d[i]!
+    let all = true
+    for (let j = 1; j < ids.length && all; j++) all = index.byTerm.has(ids[j]!, slot)
+    if (all) d[k++] = slot
+  }
+  return k
 }
 
 /** The distance the last evaluation found (a second return value, without an allocation). */
 let scratchDistance = Infinity
+
+let wordListArray = new Uint32Array(0)
+function wordList(size: number) {
+  if (wordListArray.length < size)
+    wordListArray = new Uint32Array(Math.max(size, wordListArray.length * 2))
+  return wordListArray
+}
 
 /** Reusable arrays for the scores of one search (searches run one at a time on this thread). */
 let scratchArrays = {
@@ -868,4 +970,431 @@ function scratch(size: number) {
     }
   }
   return scratchArrays
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large searches: whole clauses as bit sets
+
+/** Above this many candidates, combining clauses as bit sets beats checking each candidate. */
+const setsThreshold = 4000
+
+const bitScratches: Uint32Array[] = []
+function bitScratch(i: number, words: number): Uint32Array {
+  let a = bitScratches[i]
+  if (!a || a.length < words) {
+    a = new Uint32Array(Math.max(words, (a?.length ?? 0) * 2))
+    bitScratches[i] = a
+  }
+  return a
+}
+const byteScratches: Uint8Array[] = []
+function byteScratch(i: number, size: number): Uint8Array {
+  let a = byteScratches[i]
+  if (!a || a.length < size) {
+    a = new Uint8Array(Math.max(size, (a?.length ?? 0) * 2))
+    byteScratches[i] = a
+  }
+  a.fill(0, 0, size)
+  return a
+}
+
+/** The nearest of a group's meeting places to a point, in km (Infinity without one). */
+function distanceTo(index: DirectoryIndex, center: { lat: number; lon: number }, slot: number) {
+  const lat = index.lat.data[slot]!
+  if (Number.isNaN(lat)) return Infinity
+  let d = haversineKm(center.lat, center.lon, lat, index.lon.data[slot]!)
+  const more = index.flags.data[slot]! & flagMorePoints ? index.morePoints.get(slot) : undefined
+  if (more) {
+    for (let i = 0; i < more.length; i += 2) {
+      d = Math.min(d, haversineKm(center.lat, center.lon, more[i]!, more[i + 1]!))
+    }
+  }
+  return d
+}
+
+interface SetsContext {
+  bits: Uint16Array
+  touched: number[]
+  hidden: number
+  onlineAllowed: boolean
+  /** The exact score of a match (`evaluate`), and the distance it found. */
+  evaluate: (slot: number) => number
+  limit: number
+  counts: {
+    types: Uint32Array
+    audience: Uint32Array
+    languages: Uint32Array
+    attendance: Uint32Array
+    leadership: Uint32Array
+  } | null
+}
+
+/** The best few, by score, then distance, then id. */
+class TopK {
+  readonly items: { slot: number; score: number; distance: number }[] = []
+  private readonly limit: number
+  private readonly ids: string[]
+
+  constructor(limit: number, ids: string[]) {
+    this.limit = limit
+    this.ids = ids
+  }
+
+  get full() {
+    return this.items.length >= this.limit
+  }
+
+  /** The score a newcomer must beat (or tie, and win on distance or id). */
+  get floor() {
+    return this.items.length >= this.limit ? this.items[this.limit - 1]!.score : -Infinity
+  }
+
+  private before(a: { slot: number; score: number; distance: number }, b: typeof a) {
+    if (a.score !== b.score) return a.score > b.score
+    if (a.distance !== b.distance && !Number.isNaN(a.distance - b.distance)) {
+      return a.distance < b.distance
+    }
+    return this.ids[a.slot]! < this.ids[b.slot]!
+  }
+
+  offer(slot: number, score: number, distance: number) {
+    if (this.limit === 0) return
+    const item = { slot, score, distance }
+    const items = this.items
+    if (items.length >= this.limit && !this.before(item, items[items.length - 1]!)) return
+    let lo = 0
+    let hi = items.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.before(items[mid]!, item)) lo = mid + 1
+      else hi = mid
+    }
+    items.splice(lo, 0, item)
+    if (items.length > this.limit) items.pop()
+  }
+}
+
+/**
+ * The same matches, counts and best groups as checking each candidate, found by combining each
+ * clause as a set of bits: filters and what is visible are kept as bit sets in the index,
+ * conditions and places are unions of postings. Totals and facets are then counted a word at a
+ * time. Only groups that could still make the page are scored: first the nearest meeting places
+ * (cells in order of distance) or the groups for the very condition asked, then the rest, each
+ * skipped when an upper bound of its score cannot beat the page's last.
+ */
+function matchSets(plan: Plan, index: DirectoryIndex, ctx: SetsContext) {
+  const n = index.size
+  const W = (n + 31) >>> 5
+  const M = bitScratch(0, W)
+  M.set(index.visibleBits(ctx.hidden).subarray(0, W))
+  const acc = bitScratch(1, W)
+  const and = (src: Uint32Array) => {
+    for (let w = 0; w < W; w++) M[w]! &= src[w]!
+  }
+  const or = (target: Uint32Array, src: Uint32Array) => {
+    for (let w = 0; w < W; w++) target[w]! |= src[w]!
+  }
+  const clear = (a: Uint32Array) => a.fill(0, 0, W)
+  const setBit = (a: Uint32Array, slot: number) => {
+    a[slot >>> 5]! |= 1 << (slot & 31)
+  }
+  const hasBit = (a: Uint32Array, slot: number) => (a[slot >>> 5]! & (1 << (slot & 31))) !== 0
+
+  // Filters.
+  if (plan.free) and(index.freeBits.words)
+  if (plan.leadership) and(index.leadershipBits[plan.leadership]!.words)
+  if (plan.types.length) {
+    clear(acc)
+    for (const t of plan.types) or(acc, index.typeBits[t]!.words)
+    and(acc)
+  }
+  for (const a of plan.attendance) {
+    clear(acc)
+    if (a === 'in_person') or(acc, index.attendanceBits[1]!.words)
+    if (a === 'online') or(acc, index.attendanceBits[2]!.words)
+    or(acc, index.attendanceBits[3]!.words)
+    and(acc)
+  }
+  for (const langs of plan.languages) {
+    clear(acc)
+    for (const l of langs) if (l >= 0 && index.languageBits[l]) or(acc, index.languageBits[l].words)
+    and(acc)
+  }
+  for (const a of plan.audience) {
+    clear(acc)
+    for (let bit = 0; bit < 8; bit++)
+      if (a.wanted & (1 << bit)) or(acc, index.audienceBits[bit]!.words)
+    and(acc)
+  }
+
+  // Conditions: per clause, the best relation of each group, and the union of the groups.
+  const conditionScores: Uint8Array[] = []
+  plan.conditions.forEach((c, ci) => {
+    const best = byteScratch(ci, n)
+    clear(acc)
+    for (const key of c.related.keys()) {
+      const p = index.byConcept.get(key)
+      if (!p) continue
+      const score = c.scores[key]!
+      const d = p.data
+      for (let i = 0; i < p.length; i++) {
+        const slot = d[i]!
+        if (best[slot]! < score) best[slot] = score
+        setBit(acc, slot)
+      }
+    }
+    if (ci < 4) {
+      const m = 1 << (12 + ci)
+      for (const slot of ctx.touched) {
+        if (!(ctx.bits[slot]! & m)) continue
+        setBit(acc, slot)
+        if (best[slot]! < mentionScore) best[slot] = mentionScore
+      }
+    }
+    and(acc)
+    conditionScores.push(best)
+  })
+
+  // Places: local meeting places and online groups in reach. A grid cell wholly inside a circle
+  // needs no distance worked out for its groups to count as local.
+  const geo = plan.geo.length > 0
+  const localAll = bitScratch(2, W)
+  const lb = bitScratch(3, W)
+  if (geo) localAll.fill(0xffffffff, 0, W)
+  const attendanceCol = index.attendance.data
+  for (const g of plan.geo) {
+    clear(acc)
+    clear(lb)
+    for (const option of g.options) {
+      const local = (slot: number) => {
+        setBit(acc, slot)
+        setBit(lb, slot)
+      }
+      for (const k of option.placeKeys) {
+        const p = index.byPlace.get(k)
+        if (p) for (let i = 0; i < p.length; i++) local(p.data[i]!)
+      }
+      if (option.localityKey !== null) {
+        const p = index.byLocality.get(option.localityKey)
+        if (p) for (let i = 0; i < p.length; i++) local(p.data[i]!)
+      }
+      const center = option.center
+      if (center && option.radiusKm !== null) {
+        const radius = option.radiusKm
+        for (const cell of cellsAround(index, center, radius)) {
+          const p = cell.postings
+          if (cell.far <= radius) {
+            for (let i = 0; i < p.length; i++) local(p.data[i]!)
+          } else {
+            for (let i = 0; i < p.length; i++) {
+              const slot = p.data[i]!
+              if (distanceTo(index, center, slot) <= radius) local(slot)
+            }
+          }
+        }
+      }
+      if (ctx.onlineAllowed) {
+        if (option.onlineAnywhere) {
+          or(acc, index.attendanceBits[2]!.words)
+          or(acc, index.attendanceBits[3]!.words)
+        } else {
+          for (const k of option.coverKeys) {
+            const p = index.byCover.get(k)
+            if (!p) continue
+            for (let i = 0; i < p.length; i++) {
+              const slot = p.data[i]!
+              const attendance = attendanceCol[slot]
+              if (attendance === 2 || attendance === 3) setBit(acc, slot)
+            }
+          }
+        }
+      }
+    }
+    and(acc)
+    for (let w = 0; w < W; w++) localAll[w]! &= lb[w]!
+  }
+
+  // Words, when they are what was asked for.
+  if (plan.termsRequired) {
+    clear(acc)
+    for (const slot of ctx.touched) if (ctx.bits[slot]! & 0xfff) setBit(acc, slot)
+    and(acc)
+  }
+
+  // Totals and facets, a word at a time, over the words that hold a match.
+  const nonzero = wordList(W)
+  let words = 0
+  for (let w = 0; w < W; w++) if (M[w]) nonzero[words++] = w
+  const countIn = (bits: Uint32Array | null) => {
+    let c = 0
+    for (let i = 0; i < words; i++) {
+      const w = nonzero[i]!
+      c += popcount(bits ? M[w]! & bits[w]! : M[w]!)
+    }
+    return c
+  }
+  const total = countIn(null)
+  const free = countIn(index.freeBits.words)
+  const counts = ctx.counts
+  if (counts) {
+    index.typeBits.forEach((b, i) => (counts.types[i] = countIn(b.words)))
+    index.audienceBits.forEach((b, i) => (counts.audience[i] = countIn(b.words)))
+    index.languageBits.forEach((b, i) => (counts.languages[i] = countIn(b.words)))
+    index.attendanceBits.forEach((b, i) => (counts.attendance[i] = i ? countIn(b.words) : 0))
+    index.leadershipBits.forEach((b, i) => (counts.leadership[i] = i ? countIn(b.words) : 0))
+  }
+  const top = new TopK(ctx.limit, index.ids)
+  if (ctx.limit === 0 || total === 0) return { total, free, top: top.items }
+
+  // The most any group can add beyond its condition and place.
+  const rest =
+    (plan.audience.length ? 12 : 0) +
+    4 * plan.attendance.length +
+    4 +
+    (plan.terms.length ? 12 : 0) +
+    2 +
+    3
+  const visited = bitScratch(4, W)
+  clear(visited)
+  const consider = (slot: number) => {
+    if (hasBit(visited, slot) || !hasBit(M, slot)) return
+    setBit(visited, slot)
+    const score = ctx.evaluate(slot)
+    if (!Number.isNaN(score)) top.offer(slot, score, scratchDistance)
+  }
+  const conditionBound = (slot: number) => {
+    let s = 0
+    for (const best of conditionScores) s += best[slot]!
+    return s
+  }
+
+  // First the nearest: with one circle or place to measure from, cells in order of distance,
+  // until no group farther away could make the page.
+  let beyond = 30
+  const single = plan.geo.length === 1 && plan.geo[0]!.options.length === 1
+  const center = single ? plan.geo[0]!.options[0]!.center : null
+  if (center) {
+    const radius = plan.geo[0]!.options[0]!.radiusKm ?? 300
+    const cells = cellsAround(index, center, radius).sort((a, b) => a.near - b.near)
+    const geoBound = (km: number) => 20 + 10 * Math.exp(-km / 20)
+    // Meeting places outside the cells looked at are farther than the radius.
+    beyond = geoBound(radius)
+    const most = conditionMax(plan) + rest
+    for (const cell of cells) {
+      if (top.full && most + geoBound(cell.near) < top.floor) {
+        beyond = geoBound(Math.min(cell.near, radius))
+        break
+      }
+      const p = cell.postings
+      for (let i = 0; i < p.length; i++) {
+        const slot = p.data[i]!
+        if (!hasBit(localAll, slot) || hasBit(visited, slot)) continue
+        // Too far to make the page, whatever else it has: never again.
+        if (top.full && most + geoBound(distanceTo(index, center, slot)) < top.floor) {
+          setBit(visited, slot)
+          continue
+        }
+        consider(slot)
+      }
+    }
+  }
+  // Then the groups for the very condition asked.
+  if (plan.conditions.length === 1) {
+    const c = plan.conditions[0]!
+    for (const [key, r] of c.related) {
+      if (r.relation !== 'same') continue
+      const p = index.byConcept.get(key)
+      if (p) for (let i = 0; i < p.length; i++) consider(p.data[i]!)
+    }
+  }
+  // Then everything else that could still make it.
+  for (let i = 0; i < words; i++) {
+    const w = nonzero[i]!
+    let word = M[w]! & ~visited[w]!
+    while (word) {
+      const low = word & -word
+      word ^= low
+      const slot = (w << 5) | (31 - Math.clz32(low))
+      if (top.full) {
+        let bound = conditionBound(slot) + rest
+        if (geo) {
+          if (localAll[w]! & low) {
+            // Local groups with a meeting place within the cells seen are already in.
+            bound += center && !Number.isNaN(index.lat.data[slot]!) ? beyond : 30
+          } else bound += 10
+        }
+        if (bound < top.floor) continue
+      }
+      consider(slot)
+    }
+  }
+  return { total, free, top: top.items }
+}
+
+/** The best condition score any group can have in this plan. */
+function conditionMax(plan: Plan) {
+  let s = 0
+  for (const c of plan.conditions) {
+    let best = c.mentions.length ? mentionScore : 0
+    for (const v of c.scores) if (v > best) best = v
+    s += best
+  }
+  return s
+}
+
+/** Grid cells a circle may reach, with their nearest and farthest distance from its centre. */
+function cellsAround(
+  index: DirectoryIndex,
+  center: { lat: number; lon: number },
+  radiusKm: number,
+) {
+  const out: { postings: Postings; near: number; far: number }[] = []
+  for (const [key, postings] of cellEntries(index, center, radiusKm)) {
+    const a = Math.floor(key / 4096) * gridStep - 90
+    const b = (key % 4096) * gridStep - 180
+    const corners = [
+      haversineKm(center.lat, center.lon, a, b),
+      haversineKm(center.lat, center.lon, a + gridStep, b),
+      haversineKm(center.lat, center.lon, a, b + gridStep),
+      haversineKm(center.lat, center.lon, a + gridStep, b + gridStep),
+    ]
+    const inside =
+      center.lat >= a && center.lat < a + gridStep && center.lon >= b && center.lon < b + gridStep
+    // The nearest point of the cell: the centre itself, or a point on its edge.
+    const clampLat = Math.min(Math.max(center.lat, a), a + gridStep)
+    const clampLon = Math.min(Math.max(center.lon, b), b + gridStep)
+    const near = inside ? 0 : haversineKm(center.lat, center.lon, clampLat, clampLon)
+    out.push({ postings, near, far: Math.max(...corners) })
+  }
+  return out
+}
+
+function cellEntries(
+  index: DirectoryIndex,
+  center: { lat: number; lon: number },
+  radiusKm: number,
+) {
+  const out = new Map<number, Postings>()
+  const { lat, lon } = center
+  const dLat = radiusKm / 111
+  const dLon = radiusKm / (111 * Math.max(0.01, Math.cos(lat * toRad)))
+  const cells = ((2 * dLat) / gridStep + 2) * ((2 * dLon) / gridStep + 2)
+  if (cells > 4000) return [...index.byCell.map.entries()]
+  for (let a = lat - dLat; a <= lat + dLat + gridStep; a += gridStep) {
+    for (let b = lon - dLon; b <= lon + dLon + gridStep; b += gridStep) {
+      const key = cellOf(Math.min(89.99, Math.max(-89.99, a)), wrap(b))
+      const p = index.byCell.get(key)
+      if (p) out.set(key, p)
+    }
+  }
+  return [...out.entries()]
+}
+
+/** The grid cells' postings that a circle may reach. */
+function cellsWithin(
+  index: DirectoryIndex,
+  center: { lat: number; lon: number },
+  radiusKm: number,
+) {
+  return cellEntries(index, center, radiusKm).map(([, p]) => p)
 }

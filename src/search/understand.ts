@@ -7,7 +7,7 @@ import { namesWithPrefix, type Lexicon, type NameHit } from './lexicon.ts'
  * group is for, how it meets, what it costs or its language, and what is left for full text.
  *
  * The text is cut into words with Intl.Segmenter (which also splits Japanese written without
- * spaces), and every run of up to eight words, and every stretch of two or more characters inside
+ * spaces), and every run of up to sixteen words, and every stretch of two or more characters inside
  * a run of Japanese, is looked up whole in the vocabulary, the condition names, the place names and
  * the localities of the directory. Only whole phrases count: `ALS` the abbreviation only in
  * capitals, a Japanese substring only where it is at least two characters long. The longest
@@ -65,7 +65,8 @@ interface Candidate {
 const japaneseChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆ヶ]/u
 const hasJapanese = (s: string) => japaneseChar.test(s)
 const hasLatin = /\p{Script=Latin}/u
-const maxWords = 8
+// Enough for the longest condition names, which the segmenter cuts into many words.
+const maxWords = 16
 const maxJapaneseSpan = 24
 /** Characters that may sit between the words of one phrase. */
 const joiner = /^[\s\-‐‑–・･'’.]*$/u
