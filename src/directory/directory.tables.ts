@@ -1,3 +1,4 @@
+import type { JoinPolicy } from '#src/membership/membership.tables.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /**
@@ -98,6 +99,8 @@ export interface DirectoryTables {
     evidence_policy: JsonbOrNull<LocalizedText>
     status: string
     accepting_members: boolean
+    /** How people get in (membership.tables.ts `JoinPolicy`); 'invitation' groups are hidden. */
+    join_policy: Generated<JoinPolicy>
     capacity: number | null
     last_confirmed_at: TimestampOrNull
     verified_at: TimestampOrNull

@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat'
 import { describe, expect, it } from 'vitest'
-import { catalogs, translate, type MessageKey, type MessageValues } from './i18n.ts'
+import { catalogParts, catalogs, translate, type MessageKey, type MessageValues } from './i18n.ts'
 import { locales } from './locale.ts'
 
 /** Messages that read the same in both languages: names, and each language's own name. */
@@ -41,6 +41,13 @@ const containsTag = (nodes: AstNode[]): boolean =>
   )
 
 describe('message catalogs', () => {
+  it('define each key in one file only', () => {
+    for (const locale of locales) {
+      const keys = catalogParts[locale].flatMap((part) => Object.keys(part))
+      expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual([])
+    }
+  })
+
   it('have the same keys in Japanese and English', () => {
     expect(Object.keys(catalogs.ja).sort()).toEqual(Object.keys(catalogs.en).sort())
   })

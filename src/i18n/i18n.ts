@@ -1,12 +1,34 @@
 import { IntlMessageFormat } from 'intl-messageformat'
 import en from './messages/en.json' with { type: 'json' }
 import ja from './messages/ja.json' with { type: 'json' }
+import manageEn from './messages/manage.en.json' with { type: 'json' }
+import manageJa from './messages/manage.ja.json' with { type: 'json' }
+import meetingsEn from './messages/meetings.en.json' with { type: 'json' }
+import meetingsJa from './messages/meetings.ja.json' with { type: 'json' }
+import membershipEn from './messages/membership.en.json' with { type: 'json' }
+import membershipJa from './messages/membership.ja.json' with { type: 'json' }
+import securityEn from './messages/security.en.json' with { type: 'json' }
+import securityJa from './messages/security.ja.json' with { type: 'json' }
 import type { Locale } from './locale.ts'
 
-export type MessageKey = keyof typeof en
+/**
+ * One catalog per language, kept in several files by feature so that work on different features
+ * does not edit the same file. A key must be defined in one file only (a test checks).
+ */
+export const catalogParts = {
+  en: [en, manageEn, meetingsEn, membershipEn, securityEn],
+  ja: [ja, manageJa, meetingsJa, membershipJa, securityJa],
+} as const
+
+const english = { ...en, ...manageEn, ...meetingsEn, ...membershipEn, ...securityEn }
+
+export type MessageKey = keyof typeof english
 export type MessageValues = Record<string, string | number | Date>
 
-export const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ja }
+export const catalogs: Record<Locale, Record<MessageKey, string>> = {
+  en: english,
+  ja: { ...ja, ...manageJa, ...meetingsJa, ...membershipJa, ...securityJa },
+}
 
 const compiled = new Map<string, IntlMessageFormat>()
 

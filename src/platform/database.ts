@@ -4,6 +4,7 @@ import type { AuditTables } from '#src/audit/audit.tables.ts'
 import type { ConditionTables } from '#src/conditions/conditions.tables.ts'
 import type { ConsentTables } from '#src/consent/consent.tables.ts'
 import type { DirectoryTables } from '#src/directory/directory.tables.ts'
+import type { MembershipTables } from '#src/membership/membership.tables.ts'
 import type { ModerationTables } from '#src/moderation/moderation.tables.ts'
 import type { PlaceTables } from '#src/places/places.tables.ts'
 import type { RateLimitTables } from '#src/platform/rate-limit.ts'
@@ -18,6 +19,7 @@ export interface Database
     ConditionTables,
     ConsentTables,
     DirectoryTables,
+    MembershipTables,
     ModerationTables,
     PlaceTables,
     RateLimitTables,
