@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import { buildApp } from './app.ts'
 import { EnvError, getEnv } from './platform/env.ts'
 import { startRuntime } from './platform/runtime.ts'
+import { prepareSearch } from './search/search.service.ts'
 
 /** How long requests in flight may take to finish after a stop signal (the contract's 10 s). */
 const drainMs = 10_000
@@ -27,6 +28,7 @@ async function main() {
     'Tomoni is ready',
   )
   if (process.stdout.isTTY) console.log(`\n  Tomoni is running at ${url}\n`)
+  void deps.background.run(() => prepareSearch(deps.db))
 
   let stopping = false
   const stop = (signal: string) => {

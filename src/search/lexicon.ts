@@ -15,6 +15,8 @@ export interface Concept {
   en: string | null
   kind: string
   weight: number
+  /** Every code known for the concept, prefixed by system, as the condition row lists them. */
+  codes: string[]
   parents: number[]
   children: number[]
 }
@@ -62,6 +64,8 @@ export interface Lexicon {
   version: string
 }
 
+const kindOrder: NameHit['kind'][] = ['preferred', 'reading', 'synonym', 'abbreviation']
+
 const lexicons = new WeakMap<Db, { lexicon: Promise<Lexicon>; checkedAt: number }>()
 const recheckMs = 60_000
 
@@ -98,7 +102,10 @@ export async function loadLexicon(db: Db): Promise<Lexicon> {
       kind: string
       weight: number
       parents: string[]
-    }>`select id, name_ja, name_en, kind, weight, parents from condition order by id`.execute(db),
+      codes: string[]
+    }>`select id, name_ja, name_en, kind, weight, parents, codes from condition order by id`.execute(
+      db,
+    ),
     sql<{ condition_id: string; kind: NameHit['kind']; norm: string }>`
       select condition_id, kind, norm from condition_name order by id`.execute(db),
     sql<{ code: string; condition_id: string }>`
@@ -126,6 +133,7 @@ export async function loadLexicon(db: Db): Promise<Lexicon> {
       en: r.name_en,
       kind: r.kind,
       weight: Number(r.weight),
+      codes: r.codes,
       parents: [],
       children: [],
     }
@@ -157,8 +165,11 @@ export async function loadLexicon(db: Db): Promise<Lexicon> {
     if (concept === undefined) continue
     const list = names.get(r.norm)
     const hit = { concept, kind: r.kind }
+    const same = list?.find((h) => h.concept === concept)
     if (!list) names.set(r.norm, [hit])
-    else if (!list.some((h) => h.concept === concept)) list.push(hit)
+    else if (!same) list.push(hit)
+    // One name may be a concept's preferred name and its synonym: the better kind counts.
+    else if (kindOrder.indexOf(r.kind) < kindOrder.indexOf(same.kind)) same.kind = r.kind
   }
   const sortedNames = [...names.keys()].sort()
 

@@ -1,3 +1,4 @@
+import type { Db } from '#src/platform/db.ts'
 import { sql } from 'kysely'
 import type { CostOption, LocalizedText, Participation } from '#src/directory/directory.tables.ts'
 import { audiences } from '#src/directory/groups.schema.ts'
@@ -13,6 +14,7 @@ import {
   type Plan,
   type SearchParams,
 } from './engine.ts'
+import { prepareConditionNames } from './condition-names.ts'
 import { conceptName, lexiconOf, placeName, type Lexicon } from './lexicon.ts'
 import { languageName } from './present.ts'
 import type { UnderstoodItem } from './understand.ts'
@@ -85,6 +87,15 @@ interface Context {
   lexicon: Lexicon
   index: DirectoryIndex
   locale: Locale
+}
+
+/**
+ * Loads the reference data and builds the directory index and the condition look-ups, so that
+ * the first searches after a start do not wait for them. The server calls it once it listens.
+ */
+export async function prepareSearch(db: Db): Promise<void> {
+  prepareConditionNames(await lexiconOf(db))
+  await directoryIndex(db)
 }
 
 /** Public data: anyone may search the listed groups, so there is no policy to ask. */
