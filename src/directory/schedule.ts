@@ -224,9 +224,27 @@ export function nextMeetingOf(schedules: ScheduleLike[], now: Date): string | nu
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
+const offsets = new Map<string, number>()
+const quarterHourMs = 15 * 60_000
 
-/** The zone's offset from UTC, in minutes, at an instant. */
+/**
+ * The zone's offset from UTC, in minutes, at an instant. Remembered per quarter hour: offsets
+ * change only on quarter hours of UTC (every zone's offset is a multiple of 15 minutes, and
+ * changes happen on a local hour or half hour), and asking Intl is the costly part of listing
+ * next meetings.
+ */
 export function offsetMinutes(timeZone: string, at: Date): number {
+  const key = `${timeZone} ${Math.floor(at.getTime() / quarterHourMs)}`
+  let offset = offsets.get(key)
+  if (offset === undefined) {
+    if (offsets.size > 100_000) offsets.clear()
+    offset = askOffset(timeZone, at)
+    offsets.set(key, offset)
+  }
+  return offset
+}
+
+function askOffset(timeZone: string, at: Date): number {
   let f = formatters.get(timeZone)
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

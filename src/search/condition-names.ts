@@ -31,6 +31,8 @@ interface NameIndex {
   /** Trigram → names holding it; per name its distinct trigram count. */
   trigramPostings: Map<string, Uint32Array>
   trigramCounts: Uint16Array
+  /** Scratch counters for one look-up at a time (look-ups are synchronous). */
+  counts?: Uint16Array
 }
 
 /** Rows each way of matching may contribute before scoring; the best are well inside it. */
@@ -164,11 +166,22 @@ function lowerBound<T>(items: readonly T[], key: string, text: (item: T) => stri
   return lo
 }
 
-/** The shortest `candidatesPerWay` names among those given, as SQL's `order by length limit`. */
+/**
+ * The shortest `candidatesPerWay` names among those given, as SQL's `order by length limit`:
+ * bucketed by length, since a prefix of two letters can match thousands of names.
+ */
 function shortest(index: NameIndex, names: Iterable<number>): number[] {
-  return [...names]
-    .sort((a, b) => index.lengths[a]! - index.lengths[b]! || a - b)
-    .slice(0, candidatesPerWay)
+  const buckets: number[][] = []
+  for (const name of names) (buckets[index.lengths[name]!] ??= []).push(name)
+  const out: number[] = []
+  for (const bucket of buckets) {
+    if (!bucket) continue
+    for (const name of bucket.sort((a, b) => a - b)) {
+      if (out.length === candidatesPerWay) return out
+      out.push(name)
+    }
+  }
+  return out
 }
 
 /**
@@ -250,14 +263,23 @@ function rank(lexicon: Lexicon, norm: string, limit: number, fuzzy: boolean): Ra
  */
 function trigramCandidates(index: NameIndex, norm: string): Set<number> {
   const query = trigramSet(norm)
-  const shared = new Map<number, number>()
+  // Counting in a typed array, not a Map: a common trigram ("  s") is in thousands of names.
+  const shared = (index.counts ??= new Uint16Array(index.sorted.length))
+  const touched: number[] = []
   for (const g of query) {
     const list = index.trigramPostings.get(g)
-    if (list) for (const name of list) shared.set(name, (shared.get(name) ?? 0) + 1)
+    if (!list) continue
+    for (const name of list) {
+      const count = shared[name]!
+      if (count === 0) touched.push(name)
+      shared[name] = count + 1
+    }
   }
   const similar: { name: number; value: number }[] = []
   const wordSimilar: { name: number; value: number }[] = []
-  for (const [name, count] of shared) {
+  for (const name of touched) {
+    const count = shared[name]!
+    shared[name] = 0
     const sim = count / (query.size + index.trigramCounts[name]! - count)
     if (sim >= similarityThreshold) similar.push({ name, value: sim })
     // The extent has at least `count` trigrams, so `count / query.size` bounds word similarity.
