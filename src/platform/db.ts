@@ -2,7 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import {
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type KyselyPlugin,
+  type QueryId,
+  type RootOperationNode,
+} from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.ts'
 
@@ -38,9 +45,48 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
   }
 }
 
+const writeCounters = new WeakMap<Db, { count: number }>()
+
+/**
+ * How many statements that may have written have finished on this embedded database, or
+ * undefined on a PostgreSQL server, where other processes write too. PGlite is this process's
+ * alone (see the lock file), so a reader that saw this number unchanged knows nothing was
+ * written since — the search index uses it to skip looking for changes.
+ */
+export function localWriteCount(db: Db): number | undefined {
+  return writeCounters.get(db)?.count
+}
+
+/** Whatever is not plainly a select counts as a write: being wrong that way costs one look. */
+function mayWrite(node: RootOperationNode): boolean {
+  if (node.kind === 'SelectQueryNode') return false
+  if (node.kind === 'RawNode') return !/^\s*select\b/i.test(node.sqlFragments[0] ?? '')
+  return true
+}
+
+/** Counts writes once they have run (a transaction's are seen by readers only after commit). */
+function countWrites(counter: { count: number }): KyselyPlugin {
+  const writes = new WeakSet<QueryId>()
+  return {
+    transformQuery({ node, queryId }) {
+      if (mayWrite(node)) writes.add(queryId)
+      return node
+    },
+    transformResult({ result, queryId }) {
+      if (writes.has(queryId)) counter.count++
+      return Promise.resolve(result)
+    },
+  }
+}
+
 /** Wraps an open PGlite (a file-backed one, or an in-memory one in tests). */
 export function wrapPglite(pglite: PGlite, onClose: () => void = () => {}): DbHandle {
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  const counter = { count: 0 }
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect({ pglite }),
+    plugins: [countWrites(counter)],
+  })
+  writeCounters.set(db, counter)
   return {
     db,
     kind: 'pglite',

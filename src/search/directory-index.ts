@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { normalizeForSearch } from '#src/conditions/normalize.ts'
 import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
-import type { Db } from '#src/platform/db.ts'
+import { localWriteCount, type Db } from '#src/platform/db.ts'
 import type { ScheduleLike } from '#src/directory/schedule.ts'
 import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 import { textKeys } from './text.ts'
@@ -551,6 +551,8 @@ class IndexHolder {
   private rebuilding = false
   private running: Promise<DirectoryIndex> | null = null
   private queued: Promise<DirectoryIndex> | null = null
+  /** The embedded database's write count when the last poll began (see localWriteCount). */
+  private writesAtPoll: number | undefined
 
   private readonly db: Db
 
@@ -565,6 +567,11 @@ class IndexHolder {
    */
   current(): Promise<DirectoryIndex> {
     if (this.queued) return this.queued
+    // On the embedded database nothing but this process writes: no write, no change to look for.
+    const writes = localWriteCount(this.db)
+    if (writes !== undefined && writes === this.writesAtPoll && !this.running && !this.next) {
+      return this.snapshot.then((s) => s.index)
+    }
     if (!this.running) {
       this.running = this.poll().finally(() => {
         this.running = null
@@ -580,6 +587,7 @@ class IndexHolder {
   }
 
   private async poll(): Promise<DirectoryIndex> {
+    this.writesAtPoll = localWriteCount(this.db)
     let s: Snapshot
     try {
       s = await this.snapshot
