@@ -18,5 +18,20 @@ export default tseslint.config(
     },
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+  // Scripts the browser runs: no type information, and the browser's globals.
+  {
+    files: ['public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: {
+        AbortController: 'readonly',
+        clearTimeout: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
   prettier,
 )

@@ -3,6 +3,7 @@ import type { Translate } from '#src/i18n/i18n.ts'
 import { assetUrl } from './assets.ts'
 import { firstRunPanel } from './group-page-first-run.ts'
 import type { Page } from './layout.ts'
+import { typeaheadScript } from './typeahead.ts'
 
 const audiences = ['seekers', 'facilitators', 'foundations'] as const
 
@@ -76,6 +77,7 @@ export function homePage(t: Translate, options: { firstRun?: boolean } = {}): Pa
   return {
     title: t('home.title'),
     mainClass: 'home',
+    head: typeaheadScript(),
     content: html`<section class="hero" aria-labelledby="home-heading">
         <div class="container hero-grid">
           <div class="hero-text">

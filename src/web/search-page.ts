@@ -20,6 +20,7 @@ import type { SearchParams } from '#src/search/engine.ts'
 import { describeSchedule, formatMeeting, formatMoney, languageName } from '#src/search/present.ts'
 import { toQuery, type SearchItem, type SearchResult } from '#src/search/search.service.ts'
 import { renderPage, type Html, type Page } from './layout.ts'
+import { typeaheadScript } from './typeahead.ts'
 
 const perPageDefault = 10
 
@@ -85,6 +86,7 @@ function page(t: Translate, locale: Locale, params: SearchParams, result: Search
   return {
     title,
     mainClass: 'search-page',
+    head: typeaheadScript(),
     content: html`<div class="container">
       <h1 class="search-heading">${t('search.heading')}</h1>
       ${searchBox(t, params)} ${understoodChips(t, params, result)}

@@ -16,7 +16,7 @@ const bench = path.resolve(import.meta.dirname, '../fixtures')
 const desktop = { width: 1280, height: 900 }
 const phone = { width: 390, height: 844 }
 
-describe('search page in Chromium, without JavaScript', () => {
+describe('search page in Chromium (without JavaScript unless a test says so)', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
   let server: ServerType
   let browser: Browser
@@ -192,4 +192,28 @@ describe('search page in Chromium, without JavaScript', () => {
       await context.close()
     })
   }
+
+  it('offers conditions as a word is typed, with JavaScript, and completes that word', async () => {
+    const { context, page, errors } = await openPage({
+      locale: 'ja-JP',
+      viewport: desktop,
+      javaScriptEnabled: true,
+    })
+    await page.goto(`${origin}/`)
+    const box = page.getByLabel(translate('ja', 'home.search.label'))
+    await box.pressSequentially('千葉 ぜんそ', { delay: 20 })
+    const options = page.locator('datalist option')
+    await expect.poll(() => options.count(), { timeout: 5000 }).toBeGreaterThan(0)
+    const values = await page.evaluate<string[]>(
+      "[...document.querySelectorAll('datalist option')].map((o) => o.value)",
+    )
+    expect(values).toContain('千葉 喘息')
+    expect(values.every((v) => v.startsWith('千葉 '))).toBe(true)
+    // Fewer than two characters of a word: nothing offered.
+    await box.fill('千葉 ぜ')
+    await box.dispatchEvent('input')
+    await expect.poll(() => options.count(), { timeout: 5000 }).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  })
 })
