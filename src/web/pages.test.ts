@@ -79,7 +79,11 @@ describe('web pages', () => {
       expect(res.headers.get('x-frame-options')).toBe('DENY')
       expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
       const body = await res.text()
-      expect(body).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i)
+      // Scripts only from files ('self'); no inline code, styles or handlers.
+      const scripts = body.match(/<script[^>]*>[\s\S]*?<\/script>/gi) ?? []
+      for (const tag of scripts)
+        expect(tag).toMatch(/^<script type="module" src="\/assets\/[^"]+"><\/script>$/)
+      expect(body).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i)
     })
   })
 
