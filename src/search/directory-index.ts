@@ -460,7 +460,7 @@ export class DirectoryIndex {
 // Loading from the database
 
 /** Groups the public may find: not closed, not taken down. Freshness is judged per search. */
-async function loadRecords(
+export async function loadRecords(
   db: Db,
   where: { afterId: string; limit: number } | { ids: string[] },
 ): Promise<GroupRecord[]> {

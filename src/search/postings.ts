@@ -38,6 +38,29 @@ export class Postings {
   trim() {
     if (this.data.length > this.length + 8) this.data = this.data.slice(0, this.length)
   }
+
+  private dense: Uint32Array | null = null
+  private denseUpTo = 0
+
+  /**
+   * The list as bits, at least `words` long: made on first use (for long lists, where a word of
+   * bits is cheaper to read than the entries it holds) and brought up to date as the list grows.
+   */
+  bits(words: number): Uint32Array {
+    let d = this.dense
+    if (!d || d.length < words) {
+      const grown = new Uint32Array(Math.max(words, Math.ceil((d?.length ?? 0) * 1.25)))
+      if (d) grown.set(d)
+      this.dense = d = grown
+    }
+    const data = this.data
+    for (let i = this.denseUpTo; i < this.length; i++) {
+      const slot = data[i]!
+      d[slot >>> 5]! |= 1 << (slot & 31)
+    }
+    this.denseUpTo = this.length
+    return d
+  }
 }
 
 /** Postings kept by key, created on first use. */

@@ -6,14 +6,8 @@ import { nextMeetingOf, type ScheduleLike } from '#src/directory/schedule.ts'
 import { translate, type MessageKey } from '#src/i18n/i18n.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { directoryIndex, type DirectoryIndex } from './directory-index.ts'
-import {
-  defaultRadiusKm,
-  makePlan,
-  runPlan,
-  type Match,
-  type Plan,
-  type SearchParams,
-} from './engine.ts'
+import { defaultRadiusKm, makePlan, type Match, type Plan, type SearchParams } from './engine.ts'
+import { runPlan } from './run-plan.ts'
 import { prepareConditionNames } from './condition-names.ts'
 import { conceptName, lexiconOf, placeName, type Lexicon } from './lexicon.ts'
 import { languageName } from './present.ts'
