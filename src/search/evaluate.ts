@@ -45,6 +45,11 @@ export interface Evaluator {
   distance: number
   /** The most the score can owe to audience, format, language, words, freshness, verification. */
   restMax: number
+  /**
+   * An upper bound of a matching group's score, cheaper than the score: everything but the
+   * place, which is taken to give `geoMost`.
+   */
+  bound: (slot: number, geoMost: number) => number
 }
 
 export function makeEvaluator(
@@ -148,7 +153,6 @@ export function makeEvaluator(
       const count = nConcepts[slot]!
       for (let ci = 0; ci < plan.conditions.length; ci++) {
         const c = plan.conditions[ci]!
-        let best: ConditionHit | null = null
         let bestScore = -1
         let bestKey = -1
         const scores = c.scores
@@ -160,13 +164,16 @@ export function makeEvaluator(
             bestKey = key
           }
         }
-        if (bestKey >= 0) best = c.related.get(bestKey)!
-        if (bestScore < mentionScore && ci < 4 && bits[slot]! & (1 << (12 + ci))) {
-          best = { relation: 'mentions', depth: 0, concept: c.asked[0] ?? null }
-          bestScore = mentionScore
+        const mentioned =
+          bestScore < mentionScore && ci < 4 && (bits[slot]! & (1 << (12 + ci))) !== 0
+        if (mentioned) bestScore = mentionScore
+        else if (bestKey < 0) return NaN
+        if (detail) {
+          const hit: ConditionHit = mentioned
+            ? { relation: 'mentions', depth: 0, concept: c.asked[0] ?? null }
+            : c.related.get(bestKey)!
+          detail.conditions.push(hit)
         }
-        if (!best) return NaN
-        if (detail) detail.conditions.push(best)
         score += bestScore
       }
     }
@@ -183,7 +190,9 @@ export function makeEvaluator(
       const online = attendance === 2 || attendance === 3
       let local = true
       for (const g of plan.geo) {
-        let hit: { option: number; local: boolean } | null = null
+        // The option that matched (-1: none yet), and whether locally.
+        let hit = -1
+        let hitLocal = false
         for (let o = 0; o < g.options.length; o++) {
           const option = g.options[o]!
           let isLocal = false
@@ -201,8 +210,10 @@ export function makeEvaluator(
             if (option.radiusKm !== null && d <= option.radiusKm) isLocal = true
           }
           if (!isLocal && option.placeKeys.length) {
+            const keys = option.placeKeys
             for (let i = placesStart; i < placesEnd && !isLocal; i++) {
-              if (option.placeKeys.includes(pool[i]!)) isLocal = true
+              const key = pool[i]!
+              for (let k = 0; k < keys.length; k++) if (keys[k] === key) isLocal = true
             }
           }
           if (!isLocal && option.localityKey !== null) {
@@ -216,20 +227,25 @@ export function makeEvaluator(
           if (isLocal) {
             // The nearest of the places named counts for the distance; the first names the hit.
             if (Number.isFinite(d)) distanceKm = Math.min(distanceKm, d)
-            if (!hit?.local) hit = { option: o, local: true }
+            if (!hitLocal) {
+              hit = o
+              hitLocal = true
+            }
             continue
           }
-          if (!hit && online && onlineAllowed) {
+          if (hit < 0 && online && onlineAllowed) {
             let reach = option.onlineAnywhere
+            const keys = option.coverKeys
             for (let i = placesEnd; i < coversEnd && !reach; i++) {
-              if (option.coverKeys.includes(pool[i]!)) reach = true
+              const key = pool[i]!
+              for (let k = 0; k < keys.length; k++) if (keys[k] === key) reach = true
             }
-            if (reach) hit = { option: o, local: false }
+            if (reach) hit = o
           }
         }
-        if (!hit) return NaN
-        if (!hit.local) local = false
-        if (detail) detail.geo.push(hit)
+        if (hit < 0) return NaN
+        if (!hitLocal) local = false
+        if (detail) detail.geo.push({ option: hit, local: hitLocal })
       }
       score += local ? 20 + (Number.isFinite(distanceKm) ? 10 * Math.exp(-distanceKm / 20) : 5) : 10
     }
@@ -265,6 +281,34 @@ export function makeEvaluator(
     (plan.terms.length ? 12 : 0) +
     2 +
     3
-  const out: Evaluator = { evaluate, distance: Infinity, restMax: rest }
+  const bound = (slot: number, geoMost: number): number => {
+    let score = 0
+    if (plan.conditions.length) {
+      const base = startCol[slot]!
+      const count = nConcepts[slot]!
+      for (let ci = 0; ci < plan.conditions.length; ci++) {
+        const scores = plan.conditions[ci]!.scores
+        let best = 0
+        for (let i = 0; i < count; i++) {
+          const s = scores[pool[base + i]!] ?? 0
+          if (s > best) best = s
+        }
+        if (best < mentionScore && ci < 4 && bits[slot]! & (1 << (12 + ci))) best = mentionScore
+        score += best
+      }
+    }
+    if (plan.geo.length) score += geoMost
+    const audience = audienceCol[slot]!
+    let audienceExact = plan.audience.length > 0
+    for (const a of plan.audience) if (!(audience & a.exact)) audienceExact = false
+    let matchedTerms = 0
+    const words = bits[slot]! & termBitsMask
+    if (words) for (let t = 0; t < terms.length; t++) if (words & (1 << t)) matchedTerms++
+    const attendance = attendanceCol[slot]!
+    const flags = flagsCol[slot]!
+    const fresh = freshCol[slot]!
+    return score + restScore(slot, audience, attendance, flags, fresh, audienceExact, matchedTerms)
+  }
+  const out: Evaluator = { evaluate, distance: Infinity, restMax: rest, bound }
   return out
 }

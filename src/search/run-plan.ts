@@ -1,7 +1,7 @@
 import type { DirectoryIndex } from './directory-index.ts'
 import type { Match, Plan } from './engine.ts'
 import { cutoffsAt, makeEvaluator, type Evaluator } from './evaluate.ts'
-import { rankMany } from './rank-many.ts'
+import { rankMatches } from './rank.ts'
 import { scanCandidates } from './scan.ts'
 import { noFacets, Tally, TopK, type Facets, type Ranked } from './tally.ts'
 import { clearMarks, markTexts, type TextMarks } from './text-marks.ts'
@@ -29,7 +29,10 @@ export interface RunOptions {
   strategy?: 'scan' | 'words'
   /** How many of the best matches to rank and return (the page and those before it). */
   limit: number
-  /** Up to this many matches are each scored; more are counted and ranked as words of bits. */
+  /**
+   * Above this many matches, a clause left to be asked about each candidate (a circle) is read
+   * as bits after all, so that ranking knows which groups meet locally.
+   */
   few?: number
 }
 
@@ -39,7 +42,7 @@ export interface RunResult {
   matches: Match[]
 }
 
-/** Above this many candidates, counting and ranking work on whole words of bits. */
+/** See `RunOptions.few`. */
 const fewCandidates = 3000
 
 export function runPlan(plan: Plan, index: DirectoryIndex, options: RunOptions): RunResult {
@@ -125,24 +128,12 @@ function findWords(
   let count = 0
   for (let i = 0; i < found.n; i++) count += popcount(found.bits[i]!)
 
-  if (count > (options.few ?? fewCandidates)) {
-    tally.addWords(found.at, found.bits, found.n)
-    if (options.countOnly) return
-    // Ranking needs to know which groups meet locally.
+  tally.addWords(found.at, found.bits, found.n)
+  if (options.countOnly || count === 0) return
+  // Many matches over a costly circle: ranking goes better knowing which meet locally.
+  if (count > (options.few ?? fewCandidates))
     for (const c of lazy) if (c.kind === 'geo') fill(ctx, c)
-    rankMany(plan, ctx, clauses, found, ev, marks, top)
-    return
-  }
-  // Few: each is checked and scored.
-  for (let i = 0; i < found.n; i++) {
-    const base = found.at[i]! << 5
-    let m = found.bits[i]!
-    while (m) {
-      const low = m & -m
-      m ^= low
-      consider(ev, tally, top, base | (31 - Math.clz32(low)))
-    }
-  }
+  rankMatches(plan, ctx, clauses, found, ev, marks, top)
 }
 
 function narrow(found: WordMatches, lazy: WordClause[]) {

@@ -7,13 +7,19 @@ import type { TopK } from './tally.ts'
 import { mentionBit, type TextMarks } from './text-marks.ts'
 import { borrowBits, localWordOf, type Context, type WordClause } from './word-sets.ts'
 
+/** Rounding room when a bound is held against a score worked out another way. */
+const slack = 1e-9
+
 /**
- * The best of many matches, scoring as few as can be: first the nearest meeting places (cells in
- * order of distance) or the groups for the very condition asked, which fill the page with good
- * matches, then the rest, each skipped when an upper bound of its score cannot beat the page's
- * last.
+ * The best matches, scoring as few groups as can be. Groups are taken in an order that finds
+ * good ones early: the nearest meeting places first (grid cells in order of distance) when the
+ * search measures from one point, then the condition's tiers — the groups for the very
+ * condition asked, then for each broader or narrower one in order of how much it counts — and
+ * a tier is passed over whole once even its best possible score cannot reach the page. Within a
+ * tier each group's upper bound (everything but the exact distance) is checked before its score
+ * is worked out.
  */
-export function rankMany(
+export function rankMatches(
   plan: Plan,
   ctx: Context,
   clauses: WordClause[],
@@ -22,9 +28,12 @@ export function rankMany(
   marks: TextMarks,
   top: TopK,
 ) {
+  if (top.full) return
   const index = ctx.index
   const geoClauses = clauses.filter((c) => c.kind === 'geo')
   const geo = geoClauses.length > 0
+  // Which groups meet locally is known when every geo clause was read as bits.
+  const geoKnown = geo && geoClauses.every((c) => !c.lazy)
   const matched = borrowBits(ctx.words)
   const local = borrowBits(ctx.words)
   const visited = borrowBits(ctx.words)
@@ -34,50 +43,40 @@ export function rankMany(
     const m = found.bits[i]!
     matched.words[w] = m
     matched.touched[matched.n++] = w
+    if (!geo) continue
     let l = m
-    for (const g of geoClauses) l &= localWordOf(g, w)
-    localOf[i] = geo ? l : 0
-    if (l && geo) {
+    if (geoKnown) for (const g of geoClauses) l &= localWordOf(g, w)
+    localOf[i] = l
+    if (l) {
       local.words[w] = l
       local.touched[local.n++] = w
     }
   }
+  const geoMost = (slot: number) => (!geo ? 0 : !geoKnown || local.has(slot) ? 30 : 10)
+  const rest = ev.restMax
 
-  const consider = (slot: number) => {
+  /** Scores the group unless `most`, a bound of its score, or its closer bound rules it out. */
+  const consider = (slot: number, most: number) => {
     if (visited.has(slot) || !matched.has(slot)) return
     visited.add(slot)
+    if (top.full && most + slack < top.floor) return
+    if (top.full && ev.bound(slot, geoMost(slot)) + slack < top.floor) return
     const score = ev.evaluate(slot, null)
     if (!Number.isNaN(score)) top.offer(slot, score, ev.distance)
   }
-  const start = index.listStart.data
-  const count = index.nConcepts.data
-  const pool = index.pool
-  const conditionBound = (slot: number) => {
-    let s = 0
-    const base = start[slot]!
-    const n = count[slot]!
-    for (let ci = 0; ci < plan.conditions.length; ci++) {
-      const scores = plan.conditions[ci]!.scores
-      let best = 0
-      for (let i = 0; i < n; i++) best = Math.max(best, scores[pool[base + i]!] ?? 0)
-      if (best < mentionScore && ci < 4 && marks.bits[slot]! & mentionBit(ci)) best = mentionScore
-      s += best
-    }
-    return s
-  }
-  const rest = ev.restMax
+  const conditionsMost = plan.conditions.reduce((s, c) => s + clauseMost(c), 0)
   const geoScore = (km: number) => 20 + (Number.isFinite(km) ? 10 * Math.exp(-km / 20) : 5)
 
   // First the nearest: with one circle or place to measure from, cells in order of distance,
   // until no group farther away could make the page.
   const single = plan.geo.length === 1 && plan.geo[0]!.options.length === 1
-  const center = single ? plan.geo[0]!.options[0]!.center : null
+  const center = geoKnown && single ? plan.geo[0]!.options[0]!.center : null
   let beyond = 30
   if (center) {
     const radius = plan.geo[0]!.options[0]!.radiusKm ?? 300
     const cells = cellsAround(index, center, radius).sort((a, b) => a.near - b.near)
     beyond = geoScore(radius)
-    const most = conditionMax(plan) + rest
+    const most = conditionsMost + rest
     const at = { ...center, cosLat: Math.cos(center.lat * toRad) }
     let floorSeen = NaN
     let farKm = Infinity
@@ -108,25 +107,54 @@ export function rankMany(
             continue
           }
         }
-        consider(slot)
+        consider(slot, Infinity)
       }
     }
   }
-  // Then the groups for the very condition asked.
-  if (plan.conditions.length === 1) {
-    for (const [key, r] of plan.conditions[0]!.related) {
-      if (r.relation !== 'same') continue
-      const p = index.byConcept.get(key)
-      if (p) for (let i = 0; i < p.length; i++) consider(p.data[i]!)
+
+  // Then the condition's tiers, best first.
+  if (plan.conditions.length) {
+    const first = plan.conditions[0]!
+    const othersMost = conditionsMost - clauseMost(first)
+    const tiers = new Map<number, number[]>()
+    for (const [key] of first.related) {
+      const s = first.scores[key]!
+      const keys = tiers.get(s)
+      if (keys) keys.push(key)
+      else tiers.set(s, [key])
     }
+    const scores = [...tiers.keys()]
+    if (first.mentions.length && !tiers.has(mentionScore)) scores.push(mentionScore)
+    scores.sort((a, b) => b - a)
+    for (const s of scores) {
+      if (top.full && s + othersMost + (geo ? 30 : 0) + rest + slack < top.floor) break
+      const tierMost = s + othersMost + rest
+      for (const key of tiers.get(s) ?? []) {
+        const p = index.byConcept.get(key)
+        if (!p) continue
+        const d = p.data
+        for (let i = 0; i < p.length; i++) {
+          const slot = d[i]!
+          if (matched.has(slot) && !visited.has(slot)) consider(slot, tierMost + geoMost(slot))
+        }
+      }
+      if (s === mentionScore) {
+        const bit = mentionBit(0)
+        for (const slot of marks.touched) {
+          if (marks.bits[slot]! & bit) consider(slot, tierMost + geoMost(slot))
+        }
+      }
+    }
+    // With one condition every match belongs to a tier: those not seen are below the page.
+    if (plan.conditions.length === 1) return
   }
+
   // Then everything else that could still make it: the local groups, then the online ones, each
   // passed over whole when even the best score it could have cannot make the page.
   const lat = index.lat.data
-  const most = conditionMax(plan) + rest
-  const localMost = !geo ? 0 : center ? Math.max(beyond, 25) : 30
+  const most = conditionsMost + rest
   const rankRest = (wantLocal: boolean, geoPart: number) => {
-    if (top.full && most + geoPart < top.floor) return
+    if (top.full && most + geoPart + slack < top.floor) return
     for (let i = 0; i < found.n; i++) {
       const w = found.at[i]!
       const localWord = localOf[i]!
@@ -135,34 +163,27 @@ export function rankMany(
         const low = word & -word
         word ^= low
         const slot = (w << 5) | (31 - Math.clz32(low))
-        if (top.full) {
-          let bound = conditionBound(slot) + rest
-          if (geo) {
-            // Local groups with a meeting place within the cells seen are already in.
-            if (wantLocal) bound += center ? (Number.isNaN(lat[slot]!) ? 25 : beyond) : 30
-            else bound += 10
-          }
-          if (bound < top.floor) continue
+        let bound = most
+        if (geo) {
+          // Local groups with a meeting place within the cells seen are already in.
+          if (wantLocal) bound += center ? (Number.isNaN(lat[slot]!) ? 25 : beyond) : 30
+          else bound += geoKnown ? 10 : 30
         }
-        consider(slot)
+        consider(slot, bound)
       }
     }
   }
-  if (geo) {
-    rankRest(true, localMost)
+  if (geoKnown) {
+    rankRest(true, center ? Math.max(beyond, 25) : 30)
     rankRest(false, 10)
   } else {
-    rankRest(false, 0)
+    rankRest(false, geo ? 30 : 0)
   }
 }
 
-/** The best condition score any group can have in this plan. */
-function conditionMax(plan: Plan) {
-  let s = 0
-  for (const c of plan.conditions) {
-    let best = c.mentions.length ? mentionScore : 0
-    for (const v of c.scores) if (v > best) best = v
-    s += best
-  }
-  return s
+/** The best score a condition clause can give. */
+function clauseMost(c: Plan['conditions'][number]) {
+  let best = c.mentions.length ? mentionScore : 0
+  for (const v of c.scores) if (v > best) best = v
+  return best
 }
