@@ -1,9 +1,11 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb } from '../../tests/db.ts'
-import { localWriteCount, type DbHandle } from './db.ts'
+import { localWrites, type DbHandle } from './db.ts'
 
-describe('the embedded database’s write count', () => {
+const localWriteCount = (db: DbHandle['db']) => localWrites(db)!.count
+
+describe('the count of writes made through a database handle', () => {
   let handle: DbHandle
   beforeAll(async () => {
     handle = await createTestDb()
@@ -12,12 +14,9 @@ describe('the embedded database’s write count', () => {
 
   it('counts statements that may write, once they have run, and not reads', async () => {
     const { db } = handle
-    if (handle.kind === 'postgres') {
-      // Other processes write to a server: there is nothing this process could count.
-      expect(localWriteCount(db)).toBeUndefined()
-      return
-    }
-    const before = localWriteCount(db)!
+    // Only the embedded database is this process's alone; other processes write to a server.
+    expect(localWrites(db)!.only).toBe(handle.kind === 'pglite')
+    const before = localWriteCount(db)
     await db.selectFrom('place').select('id').limit(1).execute()
     await sql`select 1`.execute(db)
     expect(localWriteCount(db)).toBe(before)

@@ -45,16 +45,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
   }
 }
 
-const writeCounters = new WeakMap<Db, { count: number }>()
+interface WriteCounter {
+  count: number
+  /** When the last one finished (ms). */
+  at: number
+  /** Whether this process is the database's only writer (PGlite, behind its lock file). */
+  only: boolean
+}
+
+const writeCounters = new WeakMap<Db, WriteCounter>()
 
 /**
- * How many statements that may have written have finished on this embedded database, or
- * undefined on a PostgreSQL server, where other processes write too. PGlite is this process's
- * alone (see the lock file), so a reader that saw this number unchanged knows nothing was
- * written since — the search index uses it to skip looking for changes.
+ * How many statements that may have written have finished through this handle, when the last
+ * did, and whether this process is the database's only writer. On PGlite (this process's alone,
+ * see the lock file) a reader that saw the count unchanged knows nothing was written since; on a
+ * PostgreSQL server other processes write too. The search index uses it to skip looking for
+ * changes.
  */
-export function localWriteCount(db: Db): number | undefined {
-  return writeCounters.get(db)?.count
+export function localWrites(db: Db): WriteCounter | undefined {
+  return writeCounters.get(db)
 }
 
 /** Whatever is not plainly a select counts as a write: being wrong that way costs one look. */
@@ -65,7 +74,7 @@ function mayWrite(node: RootOperationNode): boolean {
 }
 
 /** Counts writes once they have run (a transaction's are seen by readers only after commit). */
-function countWrites(counter: { count: number }): KyselyPlugin {
+function countWrites(counter: WriteCounter): KyselyPlugin {
   const writes = new WeakSet<QueryId>()
   return {
     transformQuery({ node, queryId }) {
@@ -73,7 +82,10 @@ function countWrites(counter: { count: number }): KyselyPlugin {
       return node
     },
     transformResult({ result, queryId }) {
-      if (writes.has(queryId)) counter.count++
+      if (writes.has(queryId)) {
+        counter.count++
+        counter.at = Date.now()
+      }
       return Promise.resolve(result)
     },
   }
@@ -81,7 +93,7 @@ function countWrites(counter: { count: number }): KyselyPlugin {
 
 /** Wraps an open PGlite (a file-backed one, or an in-memory one in tests). */
 export function wrapPglite(pglite: PGlite, onClose: () => void = () => {}): DbHandle {
-  const counter = { count: 0 }
+  const counter = { count: 0, at: 0, only: true }
   const db = new Kysely<Database>({
     dialect: new PGliteDialect({ pglite }),
     plugins: [countWrites(counter)],
@@ -108,7 +120,12 @@ export function openPostgres(connectionString: string, max: number): DbHandle {
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
   })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const counter = { count: 0, at: 0, only: false }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [countWrites(counter)],
+  })
+  writeCounters.set(db, counter)
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
 

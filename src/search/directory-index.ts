@@ -2,8 +2,8 @@ import { sql } from 'kysely'
 import { normalizeForSearch } from '#src/conditions/normalize.ts'
 import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
-import { localWriteCount, type Db } from '#src/platform/db.ts'
-import type { ScheduleLike } from '#src/directory/schedule.ts'
+import { localWrites, type Db } from '#src/platform/db.ts'
+import { nextMeetingOf, type ScheduleLike } from '#src/directory/schedule.ts'
 import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 import { textKeys } from './text.ts'
 
@@ -428,6 +428,25 @@ export class DirectoryIndex {
     return ref < 0 ? [] : this.scheduleSets[ref]!
   }
 
+  /** Per set of meeting rules: its next meeting, worked out at `from` (ms), at `at` (ms). */
+  private readonly nextMeetings: ({ from: number; at: number; text: string | null } | undefined)[] =
+    []
+
+  /**
+   * The group's next meeting (see nextMeetingOf), remembered per set of rules: the answer found
+   * at one moment holds until that meeting begins, as nothing falls between.
+   */
+  nextMeeting(slot: number, now: Date): string | null {
+    const ref = this.scheduleRef.data[slot]!
+    if (ref < 0) return null
+    const t = now.getTime()
+    const known = this.nextMeetings[ref]
+    if (known && known.from <= t && t <= known.at) return known.text
+    const text = nextMeetingOf(this.scheduleSets[ref]!, now)
+    this.nextMeetings[ref] = { from: t, at: text ? Date.parse(text) : Infinity, text }
+    return text
+  }
+
   speaks(slot: number, language: number): boolean {
     if (language < 32) return (this.langMask.data[slot]! & (1 << language)) !== 0
     return this.moreLanguages.get(slot)?.includes(language) ?? false
@@ -513,6 +532,9 @@ async function buildIndex(db: Db): Promise<DirectoryIndex> {
 // ---------------------------------------------------------------------------------------------
 // Keeping up with changes
 
+/** On a server, how long a look for changes made by other processes stays good (ms). */
+const serverPollMs = 250
+
 /** How far back each look for late-committing changes reaches, and how often it runs. */
 const lookbackSeconds = 60
 const lookbackEveryMs = 2_000
@@ -551,8 +573,9 @@ class IndexHolder {
   private rebuilding = false
   private running: Promise<DirectoryIndex> | null = null
   private queued: Promise<DirectoryIndex> | null = null
-  /** The embedded database's write count when the last poll began (see localWriteCount). */
+  /** This handle's write count when the last poll began (see localWrites), and when it began. */
   private writesAtPoll: number | undefined
+  private polledAt = 0
 
   private readonly db: Db
 
@@ -567,11 +590,7 @@ class IndexHolder {
    */
   current(): Promise<DirectoryIndex> {
     if (this.queued) return this.queued
-    // On the embedded database nothing but this process writes: no write, no change to look for.
-    const writes = localWriteCount(this.db)
-    if (writes !== undefined && writes === this.writesAtPoll && !this.running && !this.next) {
-      return this.snapshot.then((s) => s.index)
-    }
+    if (!this.running && !this.next && this.upToDate()) return this.snapshot.then((s) => s.index)
     if (!this.running) {
       this.running = this.poll().finally(() => {
         this.running = null
@@ -586,8 +605,23 @@ class IndexHolder {
     return this.queued
   }
 
+  /**
+   * Whether the look for changes can be skipped: nothing was written through this handle since
+   * the last look, and on a server (where other processes write too) that look is recent, so
+   * their writes show within `serverPollMs`.
+   */
+  private upToDate(): boolean {
+    const writes = localWrites(this.db)
+    if (!writes || writes.count !== this.writesAtPoll) return false
+    if (writes.only) return true
+    const now = Date.now()
+    // A write of ours may have been in a transaction that committed after its statement ran.
+    return now - this.polledAt < serverPollMs && now - writes.at > serverPollMs
+  }
+
   private async poll(): Promise<DirectoryIndex> {
-    this.writesAtPoll = localWriteCount(this.db)
+    this.writesAtPoll = localWrites(this.db)?.count
+    this.polledAt = Date.now()
     let s: Snapshot
     try {
       s = await this.snapshot

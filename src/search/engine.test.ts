@@ -6,6 +6,7 @@ import { directoryIndex, type DirectoryIndex } from './directory-index.ts'
 import { makePlan, type SearchParams } from './engine.ts'
 import { runPlan } from './run-plan.ts'
 import { lexiconOf, type Lexicon } from './lexicon.ts'
+import { nextMeetingOf } from '#src/directory/schedule.ts'
 
 /** The contract's query string as the engine's parameters (the route's parsing, simplified). */
 function params(query: string): SearchParams {
@@ -73,5 +74,31 @@ describe('search engine on a synthetic directory', () => {
     const sets = runPlan(plan, index, { now: later, limit: 20, strategy: 'words' })
     expect(sets.total).toBe(scan.total)
     expect(scan.total).toBeLessThan(index.size)
+  })
+})
+
+describe('next meetings remembered per set of meeting rules', () => {
+  let handle: DbHandle
+  let index: DirectoryIndex
+  beforeAll(async () => {
+    handle = await createTestDb()
+    await generateDirectory(handle.db, 300, { seed: 9 })
+    index = await directoryIndex(handle.db)
+  })
+  afterAll(() => handle.close())
+
+  it('answers as working them out each time would, as time goes on and back', () => {
+    const start = Date.parse('2026-11-22T00:00:00Z')
+    // Forward in steps of a few hours past many meetings, then back to the start.
+    const times = [...Array.from({ length: 120 }, (_, i) => start + i * 7 * 3600_000), start]
+    let meetings = 0
+    for (const t of times) {
+      for (let slot = 0; slot < index.size; slot += 7) {
+        const expected = nextMeetingOf(index.schedules(slot), new Date(t))
+        expect(index.nextMeeting(slot, new Date(t))).toBe(expected)
+        if (expected) meetings++
+      }
+    }
+    expect(meetings).toBeGreaterThan(1000)
   })
 })

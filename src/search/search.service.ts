@@ -2,7 +2,7 @@ import type { Db } from '#src/platform/db.ts'
 import { sql } from 'kysely'
 import type { CostOption, LocalizedText, Participation } from '#src/directory/directory.tables.ts'
 import { audiences } from '#src/directory/groups.schema.ts'
-import { nextMeetingOf, type ScheduleLike } from '#src/directory/schedule.ts'
+import type { ScheduleLike } from '#src/directory/schedule.ts'
 import { translate, type MessageKey } from '#src/i18n/i18n.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { directoryIndex, type DirectoryIndex } from './directory-index.ts'
@@ -119,7 +119,7 @@ export async function searchGroups(
       name: textIn(row.name, locale) ?? id,
       url: `/groups/${encodeURIComponent(id)}`,
       distance_km: m.nearKm === null ? null : Math.round(m.nearKm * 10) / 10,
-      next_meeting: row.status === 'active' ? nextMeetingOf(index.schedules(m.slot), now) : null,
+      next_meeting: row.status === 'active' ? index.nextMeeting(m.slot, now) : null,
       why: why(ctx, plan, m, t),
       attendance: row.attendance,
       freshness: m.stale ? 'stale' : 'fresh',
