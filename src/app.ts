@@ -7,11 +7,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { applyDeclaredPolicies, denyRoutesWithoutPolicy } from '#src/access/route-policy.ts'
 import { accountPages } from '#src/accounts/accounts.pages.ts'
 import { authPages } from '#src/accounts/auth.pages.ts'
+import { secondFactorPages, secondFactorRequiredPage } from '#src/accounts/second-factor.pages.ts'
+import { securityPages } from '#src/accounts/security.pages.ts'
 import { settingsPages } from '#src/accounts/settings.pages.ts'
 import { accountRoutes } from '#src/accounts/accounts.routes.ts'
+import { passkeyRoutes } from '#src/accounts/passkeys.routes.ts'
 import { secondFactorRoutes } from '#src/accounts/second-factor.routes.ts'
 import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
+import { consentPages, consentRequiredPage } from '#src/consent/consent.pages.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
 import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
 import { groupRoutes } from '#src/directory/groups.routes.ts'
@@ -91,6 +95,7 @@ export function buildApp(deps: Deps) {
   app.route('/api/v1', conditionRoutes())
   app.route('/api/v1', accountRoutes())
   app.route('/api/v1', secondFactorRoutes())
+  app.route('/api/v1', passkeyRoutes())
   app.route('/api/v1', consentRoutes())
   app.route('/api/v1', groupRoutes())
   app.route('/api/v1', directoryWriteRoutes())
@@ -108,7 +113,10 @@ export function buildApp(deps: Deps) {
 
   app.route('/', accountPages())
   app.route('/', authPages())
+  app.route('/', secondFactorPages())
   app.route('/', settingsPages())
+  app.route('/', securityPages())
+  app.route('/', consentPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {
@@ -135,6 +143,9 @@ export function buildApp(deps: Deps) {
       if (error.fields) body.fields = error.fields
       return c.json({ error: body }, status)
     }
+    // Two refusals a page can do something about: the way to the second factor, or the consent.
+    if (error.code === 'second_factor_required') return secondFactorRequiredPage(c)
+    if (error.code === 'consent_required') return consentRequiredPage(c, error)
     return renderErrorPage(c, status)
   })
 

@@ -2,18 +2,9 @@ import { sql } from 'kysely'
 import { appendAudit } from '#src/audit/audit.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
-import { hasRole, type Actor } from './actor.ts'
+import type { Actor } from './actor.ts'
+import { requireRoleManager } from './policies.ts'
 import { isValidMembership, type RoleMembership } from './roles.ts'
-
-/**
- * Who may hand out roles: for now the operator (command line) and platform admins. Organisation
- * admins managing their own staff and groups come with the organisation features.
- */
-export function requireRoleManager(actor: Actor): void {
-  if (actor.kind === 'system' || hasRole(actor, 'platform', 'admin')) return
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  throw new AppError('forbidden', 'You cannot change roles.')
-}
 
 function checkMembership(membership: RoleMembership) {
   if (!isValidMembership(membership)) {

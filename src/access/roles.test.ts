@@ -74,7 +74,11 @@ describe('roles as scoped memberships', () => {
       ...member(admin.id),
       roles: [{ scopeType: 'platform', scopeId: null, role: 'admin' }],
     }
-    await grantRole(t.deps, adminActor, grant)
+    // A staff power: only in a session opened with a second factor.
+    await expect(grantRole(t.deps, adminActor, grant)).rejects.toMatchObject({
+      code: 'second_factor_required',
+    })
+    await grantRole(t.deps, { ...adminActor, secondFactorAt: new Date() }, grant)
     const granted = await t.deps.db
       .selectFrom('role_membership')
       .select(['role', 'granted_by'])

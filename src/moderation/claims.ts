@@ -5,12 +5,13 @@
  * the first, staff after), which is what lets a person edit the listings.
  */
 import { hasRole, requireUser, system, type Actor } from '#src/access/actor.ts'
+import { requireModerator } from '#src/access/policies.ts'
 import { grantRole } from '#src/access/roles.service.ts'
 import type { OrganisationInputRaw } from '#src/directory/groups.schema.ts'
-import { saveOrganisation } from '#src/directory/groups.service.ts'
+import { checkParentOrganisation, saveOrganisation } from '#src/directory/groups.service.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
-import { actorId, isModerator, maxDetails, recordAction } from './moderation.service.ts'
+import { actorId, maxDetails, recordAction } from './moderation.service.ts'
 
 /**
  * Mail services anyone can have an address at: an address there proves nothing about an
@@ -257,7 +258,7 @@ export async function decideClaim(
   approve: boolean,
   note: string,
 ): Promise<void> {
-  if (!isModerator(actor)) throw notFound()
+  requireModerator(actor)
   const text = note.trim()
   if (!text) {
     throw new AppError('invalid_input', 'Some of the input is not valid.', {
@@ -319,18 +320,7 @@ export async function createOwnOrganisation(
   const user = requireUser(actor)
   const address = await confirmedAddress(deps, user.userId)
   const input = withoutId(raw)
-  if (input.parent_id) {
-    // Saying "we are a chapter of X" is X's to say: its staff or a moderator.
-    const allowed =
-      isModerator(actor) ||
-      hasRole(user, 'organisation', 'admin', input.parent_id) ||
-      hasRole(user, 'organisation', 'staff', input.parent_id)
-    if (!allowed) {
-      throw new AppError('invalid_input', 'Some of the input is not valid.', {
-        fields: { parent_id: 'only the parent organisation’s staff can add a chapter to it' },
-      })
-    }
-  }
+  if (input.parent_id) checkParentOrganisation(actor, input.parent_id)
   // The person may not create organisations under the service's rule, so the platform does it
   // for them, having checked who they are.
   const { id } = await saveOrganisation(deps, system, input, { source: 'tomoni', mode: 'create' })

@@ -4,7 +4,8 @@
  * listing go through the directory's one write path, so they land in its field history too.
  */
 import { sql } from 'kysely'
-import { hasRole, type Actor } from '#src/access/actor.ts'
+import type { Actor } from '#src/access/actor.ts'
+import { requireModerator } from '#src/access/policies.ts'
 import { freshnessCutoffs } from '#src/directory/freshness.ts'
 import type { GroupInputRaw } from '#src/directory/groups.schema.ts'
 import { updateGroup } from '#src/directory/groups.service.ts'
@@ -19,24 +20,9 @@ type ServiceDeps = Pick<Deps, 'db' | 'clock'>
 export const maxDetails = 5000
 export const maxNote = 2000
 
-// ---------------------------------------------------------------------------------------------
-// Who may moderate
+// Who may moderate: requireModerator in src/access/policies.ts.
 
 const withoutIds = ({ id: _id, organisation_id: _org, ...rest }: Partial<GroupInputRaw>) => rest
-
-export const isModerator = (actor: Actor) =>
-  actor.kind === 'system' ||
-  hasRole(actor, 'platform', 'moderator') ||
-  hasRole(actor, 'platform', 'admin')
-
-/**
- * Moderation is not anyone else's to know of: others get 404, as for a thing that is not there.
- * Anonymous callers are asked to sign in.
- */
-export function requireModerator(actor: Actor): void {
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  if (!isModerator(actor)) throw notFound()
-}
 
 export const actorId = (actor: Actor) => (actor.kind === 'user' ? actor.userId : null)
 const actorLabel = (actor: Actor) => (actor.kind === 'user' ? `user:${actor.userId}` : 'system')
