@@ -15,6 +15,8 @@ import { passkeyRoutes } from '#src/accounts/passkeys.routes.ts'
 import { secondFactorRoutes } from '#src/accounts/second-factor.routes.ts'
 import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
+import { auditPages } from '#src/audit/audit.pages.ts'
+import { auditRoutes } from '#src/audit/audit.routes.ts'
 import { consentPages, consentRequiredPage } from '#src/consent/consent.pages.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
 import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
@@ -100,6 +102,7 @@ export function buildApp(deps: Deps) {
   app.route('/api/v1', groupRoutes())
   app.route('/api/v1', directoryWriteRoutes())
   app.route('/api/v1', moderationRoutes())
+  app.route('/api/v1', auditRoutes())
   app.route('/api', hsdsRoutes())
 
   app.doc31('/api/openapi.json', {
@@ -117,6 +120,7 @@ export function buildApp(deps: Deps) {
   app.route('/', settingsPages())
   app.route('/', securityPages())
   app.route('/', consentPages())
+  app.route('/', auditPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {

@@ -208,7 +208,7 @@ describe('the directory services', () => {
   it('lets only the organisation’s staff and moderators change a group', async () => {
     const stranger: Actor = {
       kind: 'user',
-      userId: 'u1',
+      userId: '00000000-0000-4000-8000-0000000000a1',
       sessionId: 's1',
       roles: [{ scopeType: 'organisation', scopeId: 'org-other', role: 'staff' }],
       reauthenticatedAt: new Date(),

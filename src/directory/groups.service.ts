@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { Actor } from '#src/access/actor.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
 import {
   decideOrganisationManager,
   requireGroupListingManager,
@@ -40,6 +41,8 @@ import { nextMeetingOf } from './schedule.ts'
 export type Source = 'hsds_import' | 'tomoni' | 'public_register'
 export type SaveResult = 'created' | 'updated' | 'unchanged'
 type ServiceDeps = Pick<Deps, 'db' | 'clock'>
+/** Writes also record people's changes in the audit log, which is keyed. */
+type WriteDeps = Pick<Deps, 'db' | 'clock' | 'secrets'>
 
 const actorLabel = (actor: Actor) =>
   actor.kind === 'user' ? `user:${actor.userId}` : actor.kind === 'system' ? 'system' : 'anonymous'
@@ -118,6 +121,38 @@ async function writeHistory(
 }
 
 /** Who changed what in a listing, for the organisation's managers. */
+/**
+ * A person's change to a listing also goes to its organisation's audit log, naming the fields
+ * (their values are in the field history). Imports and the operator's commands are recorded in
+ * the field history only: an import touches thousands of listings, and says so itself.
+ */
+async function auditListing(
+  deps: WriteDeps,
+  trx: Db,
+  actor: Actor,
+  entry: {
+    action: 'listing_changed' | 'listing_confirmed'
+    entity: 'organisation' | 'group'
+    entityId: string
+    organisationId: string
+    fields?: string[]
+  },
+) {
+  if (actor.kind !== 'user') return
+  await appendAudit(
+    deps,
+    {
+      actorId: actor.userId,
+      action: entry.action,
+      subjectType: entry.entity,
+      subjectId: entry.entityId,
+      scope: organisationScope(entry.organisationId),
+      details: entry.fields ? { fields: entry.fields } : {},
+    },
+    trx,
+  )
+}
+
 export async function fieldHistory(
   deps: Pick<Deps, 'db'>,
   actor: Actor,
@@ -177,7 +212,7 @@ async function loadStoredOrganisation(db: Db, id: string): Promise<StoredOrganis
  * form, the API and the importers, so that every change lands in the field history.
  */
 export async function saveOrganisation(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   raw: OrganisationInputRaw,
   options: { source: Source; mode?: 'create' | 'update' | 'upsert' },
@@ -238,6 +273,13 @@ export async function saveOrganisation(
         actor,
         now,
       )
+      await auditListing(deps, trx, actor, {
+        action: 'listing_changed',
+        entity: 'organisation',
+        entityId: id,
+        organisationId: id,
+        fields: changed,
+      })
       return { id, result: 'updated' as const }
     })
   } catch (error) {
@@ -258,7 +300,7 @@ export function checkParentOrganisation(actor: Actor, parentId: string): void {
 }
 
 export async function updateOrganisation(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   id: string,
   patch: Partial<OrganisationInputRaw>,
@@ -398,7 +440,7 @@ const withoutMeta = ({ meta: _meta, ...group }: LoadedGroup): StoredGroup => gro
  * checked first, so nothing is saved unless all of it is. Changed fields go to the history.
  */
 export async function saveGroup(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   raw: GroupInputRaw,
   options: { source: Source; mode?: 'create' | 'update' | 'upsert'; places?: PlaceResolver },
@@ -453,6 +495,13 @@ export async function saveGroup(
         actor,
         now,
       )
+      await auditListing(deps, trx, actor, {
+        action: 'listing_changed',
+        entity: 'group',
+        entityId: id,
+        organisationId: stored.organisation_id,
+        fields: changed,
+      })
       return { id, result: 'updated' as const }
     })
   } catch (error) {
@@ -461,12 +510,12 @@ export async function saveGroup(
   }
 }
 
-export const createGroup = (deps: ServiceDeps, actor: Actor, raw: GroupInputRaw) =>
+export const createGroup = (deps: WriteDeps, actor: Actor, raw: GroupInputRaw) =>
   saveGroup(deps, actor, raw, { source: 'tomoni', mode: 'create' })
 
 /** Changes some fields of a group; the rest stay as they are. */
 export async function updateGroup(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   id: string,
   patch: Partial<GroupInputRaw>,
@@ -484,7 +533,7 @@ export async function updateGroup(
  * `proof.mailedLink` only from the checked link of a reminder mail (see requireListingConfirmer).
  */
 export async function confirmGroup(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   id: string,
   proof: { mailedLink: boolean } = { mailedLink: false },
@@ -509,6 +558,12 @@ export async function confirmGroup(
       actor,
       now,
     )
+    await auditListing(deps, trx, actor, {
+      action: 'listing_confirmed',
+      entity: 'group',
+      entityId: id,
+      organisationId: loaded.organisation_id,
+    })
   })
 }
 

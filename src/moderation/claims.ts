@@ -7,6 +7,7 @@
 import { hasRole, requireUser, system, type Actor } from '#src/access/actor.ts'
 import { requireModerator } from '#src/access/policies.ts'
 import { grantRole } from '#src/access/roles.service.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
 import type { OrganisationInputRaw } from '#src/directory/groups.schema.ts'
 import { checkParentOrganisation, saveOrganisation } from '#src/directory/groups.service.ts'
 import type { Deps } from '#src/platform/deps.ts'
@@ -221,6 +222,18 @@ export async function claimOrganisation(
         actorId: user.userId,
         at: now,
       })
+      await appendAudit(
+        deps,
+        {
+          actorId: user.userId,
+          action: 'organisation_claimed',
+          subjectType: 'organisation',
+          subjectId: organisationId,
+          scope: organisationScope(organisationId),
+          details: { role, by: 'domain' },
+        },
+        trx,
+      )
     })
     return { status: 'claimed', role }
   }
@@ -233,20 +246,36 @@ export async function claimOrganisation(
     .where('status', '=', 'open')
     .executeTakeFirst()
   if (open) return { status: 'pending', request_id: open.id }
-  const row = await deps.db
-    .insertInto('moderation_item')
-    .values({
-      kind: 'claim',
-      reason: null,
-      organisation_id: organisationId,
-      group_id: null,
-      details: message,
-      reporter_id: user.userId,
-      locale: input.locale,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const item = await trx
+      .insertInto('moderation_item')
+      .values({
+        kind: 'claim',
+        reason: null,
+        organisation_id: organisationId,
+        group_id: null,
+        details: message,
+        reporter_id: user.userId,
+        locale: input.locale,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    // The message is the moderators' to read; the log says only that a claim was made.
+    await appendAudit(
+      deps,
+      {
+        actorId: user.userId,
+        action: 'claim_requested',
+        subjectType: 'organisation',
+        subjectId: organisationId,
+        scope: organisationScope(organisationId),
+        details: { item: item.id },
+      },
+      trx,
+    )
+    return item
+  })
   return { status: 'pending', request_id: row.id }
 }
 
@@ -295,6 +324,18 @@ export async function decideClaim(
       actorId: actorId(actor),
       at: now,
     })
+    await appendAudit(
+      deps,
+      {
+        actorId: actorId(actor),
+        action: approve ? 'claim_approved' : 'claim_rejected',
+        subjectType: 'organisation',
+        subjectId: item.organisation_id,
+        scope: organisationScope(item.organisation_id),
+        details: role ? { item: item.id, role } : { item: item.id },
+      },
+      trx,
+    )
     await trx
       .updateTable('moderation_item')
       .set({
@@ -338,5 +379,13 @@ export async function createOwnOrganisation(
       .where('id', '=', id)
       .execute()
   }
+  await appendAudit(deps, {
+    actorId: user.userId,
+    action: 'organisation_created',
+    subjectType: 'organisation',
+    subjectId: id,
+    scope: organisationScope(id),
+    details: { claimed },
+  })
   return { id, role: 'admin', claimed }
 }

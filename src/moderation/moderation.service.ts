@@ -6,6 +6,7 @@
 import { sql } from 'kysely'
 import type { Actor } from '#src/access/actor.ts'
 import { requireModerator } from '#src/access/policies.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
 import { freshnessCutoffs } from '#src/directory/freshness.ts'
 import type { GroupInputRaw } from '#src/directory/groups.schema.ts'
 import { updateGroup } from '#src/directory/groups.service.ts'
@@ -15,7 +16,7 @@ import { AppError, notFound } from '#src/platform/errors.ts'
 import { decideClaim } from './claims.ts'
 import { reportReasons, suggestionFields, type ModerationActionName } from './moderation.tables.ts'
 
-type ServiceDeps = Pick<Deps, 'db' | 'clock'>
+type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'secrets'>
 
 export const maxDetails = 5000
 export const maxNote = 2000
@@ -301,7 +302,7 @@ export async function actOnGroup(
   const note = checkNote(input.note)
   const group = await deps.db
     .selectFrom('grp')
-    .select(['id', 'status', 'verified_at', 'hidden_at', 'last_checked_at'])
+    .select(['id', 'organisation_id', 'status', 'verified_at', 'hidden_at', 'last_checked_at'])
     .where('id', '=', groupId)
     .executeTakeFirst()
   if (!group) throw notFound('No such group.')
@@ -377,6 +378,20 @@ export async function actOnGroup(
       actorId: actorId(actor),
       at: now,
     })
+    // The organisation's admins see that a moderator acted on their listing (the note is the
+    // moderators' own record).
+    await appendAudit(
+      deps,
+      {
+        actorId: actorId(actor),
+        action: 'listing_moderated',
+        subjectType: 'group',
+        subjectId: groupId,
+        scope: organisationScope(group.organisation_id),
+        details: { action },
+      },
+      trx,
+    )
     if (itemId) {
       await trx
         .updateTable('moderation_item')
@@ -463,6 +478,18 @@ export async function verifyOrganisation(
       actorId: actorId(actor),
       at: now,
     })
+    await appendAudit(
+      deps,
+      {
+        actorId: actorId(actor),
+        action: 'listing_moderated',
+        subjectType: 'organisation',
+        subjectId: organisationId,
+        scope: organisationScope(organisationId),
+        details: { action: 'verify_organisation' },
+      },
+      trx,
+    )
   })
 }
 
