@@ -7,7 +7,7 @@ import type { Deps } from '#src/platform/deps.ts'
 import { listRoles } from './accounts.repo.ts'
 import { requireRecentAuthentication } from './accounts.policy.ts'
 import { listSessions, loadAccount } from './me.ts'
-import { listPasskeys } from './passkeys.ts'
+import { listPasskeys } from './passkey-registration.ts'
 import { secondFactorSummary } from './second-factor.ts'
 
 /**

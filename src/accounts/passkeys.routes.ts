@@ -7,16 +7,13 @@ import { UserBody } from './accounts.routes.ts'
 import { PasswordInput } from './accounts.schema.ts'
 import { accountView } from './me.ts'
 import {
-  AuthenticationResponse,
   listPasskeys,
   passkeyRegistrationOptions,
-  passkeySignInOptions,
   registerPasskey,
-  relyingParty,
   removePasskey,
-  RegistrationResponse,
-  signInWithPasskey,
-} from './passkeys.ts'
+} from './passkey-registration.ts'
+import { passkeySignInOptions, signInWithPasskey } from './passkey-sign-in.ts'
+import { AuthenticationResponse, RegistrationResponse, relyingParty } from './passkeys.ts'
 import { secondFactorCandidate, startSession, summariseUserAgent } from './user-session.ts'
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -16,7 +16,7 @@ import {
   type Problems,
 } from './auth.pages.ts'
 import { passkeyForm, passkeyScript } from './passkey-form.ts'
-import { passkeySignInOptions, signInWithPasskey } from './passkeys.ts'
+import { passkeySignInOptions, signInWithPasskey } from './passkey-sign-in.ts'
 import { relyingPartyOf } from './passkeys.routes.ts'
 import { completeSecondFactor, secondFactorSummary } from './second-factor.ts'
 import { secondFactorCandidate, startSession } from './user-session.ts'

@@ -21,7 +21,7 @@ import {
   passkeyRegistrationOptions,
   registerPasskey,
   removePasskey,
-} from './passkeys.ts'
+} from './passkey-registration.ts'
 import { defaultPasskeyName, relyingPartyOf } from './passkeys.routes.ts'
 import { beginTotpEnrolment, confirmTotpEnrolment, removeSecondFactor } from './second-factor.ts'
 import { startSession } from './user-session.ts'
