@@ -134,6 +134,8 @@ export function buildApp(deps: Deps) {
     const error = toAppError(err)
     if (error.code === 'internal') {
       c.get('log').error({ err }, 'unhandled error')
+    } else if (isDataException(err)) {
+      c.get('log').warn({ err }, 'input the database refused reached it unchecked')
     }
     if (error.retryAfterSeconds !== undefined) {
       c.header('Retry-After', String(error.retryAfterSeconds))
@@ -171,9 +173,27 @@ const codeByStatus: Partial<Record<number, ErrorCode>> = {
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/')
 
+/**
+ * PostgreSQL's "data exception" class (22xxx): a value the database cannot take, such as a NUL
+ * character in text or a malformed uuid, that got past a route's checks. It is the sender's
+ * input, so 400 rather than 500; the log still names it, for the check that should catch it.
+ */
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)
+}
+
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  if (isDataException(err)) return new AppError('invalid_input', 'Some of the input is not valid.')
   if (err instanceof HTTPException) {
+    // A body that is not JSON where JSON is expected: bad input, as the contract answers it.
+    if (err.status === 415) {
+      return new AppError(
+        'invalid_input',
+        'Send the body as JSON (Content-Type: application/json).',
+      )
+    }
     // e.g. a malformed JSON body rejected by the validator before our schemas see it.
     const code = codeByStatus[err.status] ?? 'internal'
     return new AppError(code, code === 'internal' ? 'Something went wrong.' : err.message || code)
