@@ -92,9 +92,7 @@ const anyBody = fc.oneof(
       `${'['.repeat(500)}${']'.repeat(500)}`,
     )
     .map((raw) => ({ raw, type: undefined as string | undefined })),
-  fc
-    .string({ unit: 'binary', maxLength: 100 })
-    .map((raw) => ({ raw, type: 'text/plain' })),
+  fc.string({ unit: 'binary', maxLength: 100 }).map((raw) => ({ raw, type: 'text/plain' })),
 )
 
 const anyParam = fc.oneof(
