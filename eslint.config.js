@@ -26,9 +26,13 @@ export default tseslint.config(
       parserOptions: { projectService: false },
       globals: {
         AbortController: 'readonly',
+        atob: 'readonly',
+        btoa: 'readonly',
         clearTimeout: 'readonly',
         document: 'readonly',
         fetch: 'readonly',
+        navigator: 'readonly',
+        PublicKeyCredential: 'readonly',
         setTimeout: 'readonly',
       },
     },

@@ -7,11 +7,17 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { applyDeclaredPolicies, denyRoutesWithoutPolicy } from '#src/access/route-policy.ts'
 import { accountPages } from '#src/accounts/accounts.pages.ts'
 import { authPages } from '#src/accounts/auth.pages.ts'
+import { secondFactorPages, secondFactorRequiredPage } from '#src/accounts/second-factor.pages.ts'
+import { securityPages } from '#src/accounts/security.pages.ts'
 import { settingsPages } from '#src/accounts/settings.pages.ts'
 import { accountRoutes } from '#src/accounts/accounts.routes.ts'
+import { passkeyRoutes } from '#src/accounts/passkeys.routes.ts'
 import { secondFactorRoutes } from '#src/accounts/second-factor.routes.ts'
 import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
+import { auditPages } from '#src/audit/audit.pages.ts'
+import { auditRoutes } from '#src/audit/audit.routes.ts'
+import { consentPages, consentRequiredPage } from '#src/consent/consent.pages.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
 import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
 import { groupRoutes } from '#src/directory/groups.routes.ts'
@@ -91,10 +97,12 @@ export function buildApp(deps: Deps) {
   app.route('/api/v1', conditionRoutes())
   app.route('/api/v1', accountRoutes())
   app.route('/api/v1', secondFactorRoutes())
+  app.route('/api/v1', passkeyRoutes())
   app.route('/api/v1', consentRoutes())
   app.route('/api/v1', groupRoutes())
   app.route('/api/v1', directoryWriteRoutes())
   app.route('/api/v1', moderationRoutes())
+  app.route('/api/v1', auditRoutes())
   app.route('/api', hsdsRoutes())
 
   app.doc31('/api/openapi.json', {
@@ -108,7 +116,11 @@ export function buildApp(deps: Deps) {
 
   app.route('/', accountPages())
   app.route('/', authPages())
+  app.route('/', secondFactorPages())
   app.route('/', settingsPages())
+  app.route('/', securityPages())
+  app.route('/', consentPages())
+  app.route('/', auditPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {
@@ -122,6 +134,8 @@ export function buildApp(deps: Deps) {
     const error = toAppError(err)
     if (error.code === 'internal') {
       c.get('log').error({ err }, 'unhandled error')
+    } else if (isDataException(err)) {
+      c.get('log').warn({ err }, 'input the database refused reached it unchecked')
     }
     if (error.retryAfterSeconds !== undefined) {
       c.header('Retry-After', String(error.retryAfterSeconds))
@@ -135,6 +149,9 @@ export function buildApp(deps: Deps) {
       if (error.fields) body.fields = error.fields
       return c.json({ error: body }, status)
     }
+    // Two refusals a page can do something about: the way to the second factor, or the consent.
+    if (error.code === 'second_factor_required') return secondFactorRequiredPage(c)
+    if (error.code === 'consent_required') return consentRequiredPage(c, error)
     return renderErrorPage(c, status)
   })
 
@@ -156,9 +173,27 @@ const codeByStatus: Partial<Record<number, ErrorCode>> = {
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/')
 
+/**
+ * PostgreSQL's "data exception" class (22xxx): a value the database cannot take, such as a NUL
+ * character in text or a malformed uuid, that got past a route's checks. It is the sender's
+ * input, so 400 rather than 500; the log still names it, for the check that should catch it.
+ */
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)
+}
+
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  if (isDataException(err)) return new AppError('invalid_input', 'Some of the input is not valid.')
   if (err instanceof HTTPException) {
+    // A body that is not JSON where JSON is expected: bad input, as the contract answers it.
+    if (err.status === 415) {
+      return new AppError(
+        'invalid_input',
+        'Send the body as JSON (Content-Type: application/json).',
+      )
+    }
     // e.g. a malformed JSON body rejected by the validator before our schemas see it.
     const code = codeByStatus[err.status] ?? 'internal'
     return new AppError(code, code === 'internal' ? 'Something went wrong.' : err.message || code)

@@ -46,19 +46,3 @@ export function hasRole(
 }
 
 export const isStaff = (actor: Actor) => actor.kind === 'user' && actor.roles.some(isStaffRole)
-
-/**
- * Staff see other people's health data, so a staff role counts only in a session that was opened
- * with a second factor (ASVS v5.0.0-6.3.3). Throws 403 otherwise: what staff can do is no secret.
- */
-export function requireStaffWithSecondFactor(actor: Actor): UserActor {
-  const user = requireUser(actor)
-  if (!isStaff(user)) throw new AppError('forbidden', 'This is for staff only.')
-  if (!user.secondFactorAt) {
-    throw new AppError(
-      'forbidden',
-      'Staff must sign in with a second factor. Set one up in your account settings.',
-    )
-  }
-  return user
-}

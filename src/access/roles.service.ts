@@ -1,19 +1,11 @@
 import { sql } from 'kysely'
-import { appendAudit } from '#src/audit/audit.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
+import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
-import { hasRole, type Actor } from './actor.ts'
+import type { Actor } from './actor.ts'
+import { requireRoleManager } from './policies.ts'
 import { isValidMembership, type RoleMembership } from './roles.ts'
-
-/**
- * Who may hand out roles: for now the operator (command line) and platform admins. Organisation
- * admins managing their own staff and groups come with the organisation features.
- */
-export function requireRoleManager(actor: Actor): void {
-  if (actor.kind === 'system' || hasRole(actor, 'platform', 'admin')) return
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  throw new AppError('forbidden', 'You cannot change roles.')
-}
 
 function checkMembership(membership: RoleMembership) {
   if (!isValidMembership(membership)) {
@@ -24,6 +16,21 @@ function checkMembership(membership: RoleMembership) {
 }
 
 const scopeLabel = (m: RoleMembership) => (m.scopeId ? `${m.scopeType}:${m.scopeId}` : m.scopeType)
+
+/**
+ * The organisation a role change belongs to in the audit log, so that its admins see it: the
+ * organisation itself, or the one the group is part of. Platform roles belong to none.
+ */
+async function auditScopeOf(db: Db, m: RoleMembership): Promise<string | undefined> {
+  if (m.scopeType === 'organisation' && m.scopeId) return organisationScope(m.scopeId)
+  if (m.scopeType !== 'group' || !m.scopeId) return undefined
+  const group = await db
+    .selectFrom('grp')
+    .select('organisation_id')
+    .where('id', '=', m.scopeId)
+    .executeTakeFirst()
+  return group ? organisationScope(group.organisation_id) : undefined
+}
 
 export async function grantRole(
   deps: Deps,
@@ -58,6 +65,7 @@ export async function grantRole(
       .executeTakeFirst()
     // Already held: nothing changed, so nothing to record.
     if (!inserted) return
+    const scope = await auditScopeOf(trx, input)
     await appendAudit(
       deps,
       {
@@ -65,8 +73,8 @@ export async function grantRole(
         action: 'role_granted',
         subjectType: 'user',
         subjectId: input.userId,
-        scope: scopeLabel(input),
-        details: { role: input.role },
+        ...(scope ? { scope } : {}),
+        details: { role: input.role, scope: scopeLabel(input) },
       },
       trx,
     )
@@ -93,6 +101,7 @@ export async function revokeRole(
         : query.where('scope_id', '=', input.scopeId)
     const deleted = await query.executeTakeFirst()
     if (deleted.numDeletedRows === 0n) throw notFound('The account does not have that role.')
+    const scope = await auditScopeOf(trx, input)
     await appendAudit(
       deps,
       {
@@ -100,8 +109,8 @@ export async function revokeRole(
         action: 'role_revoked',
         subjectType: 'user',
         subjectId: input.userId,
-        scope: scopeLabel(input),
-        details: { role: input.role },
+        ...(scope ? { scope } : {}),
+        details: { role: input.role, scope: scopeLabel(input) },
       },
       trx,
     )

@@ -42,9 +42,18 @@ describe('roles as scoped memberships', () => {
       .where('action', 'in', ['role_granted', 'role_revoked'])
       .orderBy('id')
       .execute()
+    // A group that is not in the directory belongs to no organisation's log.
     expect(audit).toEqual([
-      { action: 'role_granted', scope: 'group:grp-7', details: { role: 'facilitator' } },
-      { action: 'role_revoked', scope: 'group:grp-7', details: { role: 'facilitator' } },
+      {
+        action: 'role_granted',
+        scope: null,
+        details: { role: 'facilitator', scope: 'group:grp-7' },
+      },
+      {
+        action: 'role_revoked',
+        scope: null,
+        details: { role: 'facilitator', scope: 'group:grp-7' },
+      },
     ])
     expect(await verifyAuditChain(t.deps)).toMatchObject({ ok: true })
   })
@@ -74,7 +83,11 @@ describe('roles as scoped memberships', () => {
       ...member(admin.id),
       roles: [{ scopeType: 'platform', scopeId: null, role: 'admin' }],
     }
-    await grantRole(t.deps, adminActor, grant)
+    // A staff power: only in a session opened with a second factor.
+    await expect(grantRole(t.deps, adminActor, grant)).rejects.toMatchObject({
+      code: 'second_factor_required',
+    })
+    await grantRole(t.deps, { ...adminActor, secondFactorAt: new Date() }, grant)
     const granted = await t.deps.db
       .selectFrom('role_membership')
       .select(['role', 'granted_by'])

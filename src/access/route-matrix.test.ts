@@ -4,28 +4,49 @@ import { grantRole } from '#src/access/roles.service.ts'
 import { saveGroup, saveOrganisation } from '#src/directory/groups.service.ts'
 import { consentPurposes } from '#src/consent/consent.texts.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
-import { createAccount, person } from '../../tests/accounts.ts'
+import { addSecondFactor, createAccount, person } from '../../tests/accounts.ts'
 import { createTestApp } from '../../tests/app.ts'
 
 /**
- * Issue 3: every route × every role × {own organisation/group, another organisation's group},
- * checked against the status class declared below. A route of the built app without an entry
- * in `matrix` fails the test: declare what each role should get before shipping it.
+ * Issue 3: every route × every role × {own group, another group of the same organisation, another
+ * organisation}, checked against the status class declared below. A route of the built app
+ * without an entry in `matrix` fails the test: declare what each role should get before shipping
+ * it. Staff roles come twice, with and without a second factor in their session: without it, a
+ * staff power answers 403 `second_factor_required` (and a page offering the way to it).
  */
 
 const roles = [
   'anonymous',
-  'member', // signed in, no roles
-  'otherStaff', // staff of another organisation
+  'member', // a member of the own group: signed in, no staff role
+  'coFacilitator', // of the own group
+  'facilitator', // of the own group
+  'clinician', // a verified professional who refers (a platform role)
   'ownStaff', // staff of the target's organisation
+  'ownStaffNo2fa', // the same, signed in with the password alone
   'ownAdmin', // admin of the target's organisation
-  'facilitator', // facilitator of the own group
+  'ownAdminNo2fa',
+  'otherStaff', // staff of another organisation
   'moderator',
+  'moderatorNo2fa',
   'platformAdmin',
 ] as const
 type Role = (typeof roles)[number]
-type Target = 'own' | 'other'
+/** The own group; another group of the same organisation; a group of another organisation. */
+type Target = 'own' | 'sibling' | 'other'
+const targets = ['own', 'sibling', 'other'] as const
 type Outcome = '2xx' | '3xx' | '2xx/3xx' | '400' | '401' | '403' | '404' | '409'
+
+/** Roles whose session was opened with a second factor (an authenticator app). */
+const withSecondFactor = new Set<Role>([
+  'coFacilitator',
+  'facilitator',
+  'clinician',
+  'ownStaff',
+  'ownAdmin',
+  'otherStaff',
+  'moderator',
+  'platformAdmin',
+])
 
 interface Ids {
   org: string
@@ -56,8 +77,20 @@ const signedInPage =
   (outcome: Outcome = '2xx') =>
   (role: Role): Outcome =>
     role === 'anonymous' ? '3xx' : outcome
-const moderatorsOnly = (role: Role): Outcome =>
-  role === 'anonymous' ? '401' : role === 'moderator' || role === 'platformAdmin' ? '2xx' : '404'
+/** Depends on whether the person has a second factor set up (all the staff here do). */
+const byFactor =
+  (withFactor: Outcome, without: Outcome, anonymous: Outcome = '401') =>
+  (role: Role): Outcome =>
+    role === 'anonymous' ? anonymous : withSecondFactor.has(role) ? withFactor : without
+/** A failed second step: the form again; a signed-in person with no factor is sent to set one up. */
+const secondStepRefused = (role: Role): Outcome =>
+  role === 'anonymous' || withSecondFactor.has(role) ? '400' : '3xx'
+const moderatorsOnly = (role: Role): Outcome => {
+  if (role === 'anonymous') return '401'
+  if (role === 'moderator' || role === 'platformAdmin') return '2xx'
+  if (role === 'moderatorNo2fa') return '403'
+  return '404'
+}
 /**
  * The organisation's staff and admins, moderators and platform admins may change a listing and
  * see its history; to everyone else it is hidden (404), a group's facilitator included, for a
@@ -66,10 +99,24 @@ const moderatorsOnly = (role: Role): Outcome =>
 const staffOfOrg = (role: Role, target: Target): Outcome => {
   if (role === 'anonymous') return '401'
   if (role === 'moderator' || role === 'platformAdmin') return '2xx'
-  if ((role === 'ownStaff' || role === 'ownAdmin') && target === 'own') return '2xx'
-  if (role === 'otherStaff' && target === 'other') return '2xx'
+  if (role === 'moderatorNo2fa') return '403'
+  const ownOrg = target !== 'other'
+  if (role === 'ownStaff' || role === 'ownAdmin') return ownOrg ? '2xx' : '404'
+  if (role === 'ownStaffNo2fa' || role === 'ownAdminNo2fa') return ownOrg ? '403' : '404'
+  if (role === 'otherStaff') return ownOrg ? '404' : '2xx'
   return '404'
 }
+/** The organisation's admins (not its staff) and platform admins: its audit log. */
+const adminsOfOrg = (role: Role, target: Target): Outcome => {
+  if (role === 'anonymous') return '401'
+  if (role === 'platformAdmin') return '2xx'
+  const ownOrg = target !== 'other'
+  if (role === 'ownAdmin') return ownOrg ? '2xx' : '404'
+  if (role === 'ownAdminNo2fa') return ownOrg ? '403' : '404'
+  return '404'
+}
+const adminsOfOrgPage = (role: Role, target: Target): Outcome =>
+  role === 'anonymous' ? '3xx' : adminsOfOrg(role, target)
 
 const group = (path: string, extra: Partial<Entry> = {}): Entry => ({
   request: (ids) => ({ path: path.replace(':id', ids.group) }),
@@ -147,8 +194,12 @@ const matrix: Record<string, Entry> = {
   'GET /sign-in/second-factor': plain('/sign-in/second-factor', { expect: everyone('2xx/3xx') }),
   'POST /sign-in/second-factor': plain('/sign-in/second-factor', {
     request: () => ({ path: '/sign-in/second-factor', form: { code: '000000' } }),
-    // No sign-in is waiting for a second factor: the form again, with its error.
-    expect: everyone('400'),
+    // No sign-in waits, or the code is wrong: the form again, with its error.
+    expect: secondStepRefused,
+  }),
+  'POST /sign-in/passkey': plain('/sign-in/passkey', {
+    request: () => ({ path: '/sign-in/passkey', form: { response: '' } }),
+    expect: secondStepRefused,
   }),
   'POST /sign-out': plain('/sign-out', {
     request: () => ({ path: '/sign-out', form: {} }),
@@ -174,6 +225,7 @@ const matrix: Record<string, Entry> = {
     // Typing the password starts a new session.
     destructive: true,
   }),
+  'GET /organisations/:id/audit': org('/organisations/:id/audit', { expect: adminsOfOrgPage }),
   'POST /account/consents': plain('/account/consents', {
     request: () => ({ path: '/account/consents', form: { purpose: consentPurposes[0] } }),
     expect: signedInPage('3xx'),
@@ -186,9 +238,24 @@ const matrix: Record<string, Entry> = {
   }),
   'POST /account/security/begin': plain('/account/security/begin', {
     request: () => ({ path: '/account/security/begin', form: { password } }),
-    expect: signedInPage('2xx'),
+    // An app set up already: the page again, saying so.
+    expect: byFactor('400', '2xx', '3xx'),
     // Typing the password starts a new session.
     destructive: true,
+  }),
+  'POST /account/passkeys/begin': plain('/account/passkeys/begin', {
+    request: () => ({ path: '/account/passkeys/begin', form: { password, name: 'Matrix' } }),
+    expect: signedInPage('2xx'),
+    destructive: true,
+  }),
+  'POST /account/passkeys/finish': plain('/account/passkeys/finish', {
+    request: () => ({ path: '/account/passkeys/finish', form: { response: '', name: 'Matrix' } }),
+    // No answer from a passkey: the security page again, with the message.
+    expect: signedInPage('400'),
+  }),
+  'POST /account/passkeys/remove': plain('/account/passkeys/remove', {
+    request: () => ({ path: '/account/passkeys/remove', form: { id: unknownUuid, password } }),
+    expect: signedInPage('404'),
   }),
   'POST /account/security/confirm': plain('/account/security/confirm', {
     request: () => ({ path: '/account/security/confirm', form: { code: '000000' } }),
@@ -209,7 +276,8 @@ const matrix: Record<string, Entry> = {
   }),
   'POST /account/security/remove': plain('/account/security/remove', {
     request: () => ({ path: '/account/security/remove', form: { password } }),
-    expect: signedInPage('2xx'),
+    // Staff keep their last second factor; others have none to remove: the page, saying so.
+    expect: signedInPage('400'),
     destructive: true,
   }),
   'POST /account/sessions/revoke-all': plain('/account/sessions/revoke-all', {
@@ -307,6 +375,11 @@ const matrix: Record<string, Entry> = {
     request: () => ({ path: '/api/v1/auth/second-factor', body: { code: '000000' } }),
     expect: everyone('401'),
   }),
+  'POST /api/v1/auth/passkey/options': plain('/api/v1/auth/passkey/options'),
+  'POST /api/v1/auth/passkey': plain('/api/v1/auth/passkey', {
+    request: () => ({ path: '/api/v1/auth/passkey', body: { response: {} } }),
+    expect: everyone('400'),
+  }),
 
   // The signed-in person's own account.
   'GET /api/v1/me': plain('/api/v1/me', { expect: signedIn() }),
@@ -339,17 +412,31 @@ const matrix: Record<string, Entry> = {
     request: () => ({ path: '/api/v1/me/email', body: { new_email: person().email, password } }),
     expect: signedIn('2xx'),
   }),
+  // An app set up already: 409; else a secret, which the wrong code then does not confirm.
   'POST /api/v1/me/second-factor/totp': plain('/api/v1/me/second-factor/totp', {
-    expect: signedIn(),
+    expect: byFactor('409', '2xx'),
   }),
   'POST /api/v1/me/second-factor/totp/confirm': plain('/api/v1/me/second-factor/totp/confirm', {
     request: () => ({ path: '/api/v1/me/second-factor/totp/confirm', body: { code: '000000' } }),
-    expect: signedIn('400'),
+    expect: byFactor('409', '400'),
   }),
+  // Staff keep their last second factor; the others here have none: 409 either way.
   'DELETE /api/v1/me/second-factor': plain('/api/v1/me/second-factor', {
     request: () => ({ path: '/api/v1/me/second-factor', body: { password } }),
-    expect: signedIn(),
+    expect: signedIn('409'),
     destructive: true,
+  }),
+  'POST /api/v1/me/passkeys/options': plain('/api/v1/me/passkeys/options', {
+    expect: signedIn(),
+  }),
+  'POST /api/v1/me/passkeys': plain('/api/v1/me/passkeys', {
+    request: () => ({ path: '/api/v1/me/passkeys', body: { response: {} } }),
+    expect: signedIn('400'),
+  }),
+  'GET /api/v1/me/passkeys': plain('/api/v1/me/passkeys', { expect: signedIn() }),
+  'DELETE /api/v1/me/passkeys/:id': plain(`/api/v1/me/passkeys/${unknownUuid}`, {
+    request: () => ({ path: `/api/v1/me/passkeys/${unknownUuid}`, body: { password } }),
+    expect: signedIn('404'),
   }),
   'POST /api/v1/me/password': plain('/api/v1/me/password', {
     request: () => ({
@@ -410,6 +497,9 @@ const matrix: Record<string, Entry> = {
   }),
   'POST /api/v1/groups/:id/confirm': group('/api/v1/groups/:id/confirm', { expect: staffOfOrg }),
   'GET /api/v1/groups/:id/history': group('/api/v1/groups/:id/history', { expect: staffOfOrg }),
+  'GET /api/v1/organisations/:id/audit': org('/api/v1/organisations/:id/audit', {
+    expect: adminsOfOrg,
+  }),
 
   // Moderation: not anyone else's to know of.
   'GET /api/v1/moderation/items': plain('/api/v1/moderation/items', { expect: moderatorsOnly }),
@@ -447,30 +537,34 @@ const matrix: Record<string, Entry> = {
   ),
 }
 
+type TestApp = Awaited<ReturnType<typeof createTestApp>>
+
 const matches = (outcome: Outcome, status: number) => {
   const cls = `${Math.floor(status / 100)}xx`
   if (outcome === '2xx/3xx') return cls === '2xx' || cls === '3xx'
   return outcome === cls || outcome === String(status)
 }
 
-type TestApp = Awaited<ReturnType<typeof createTestApp>>
-
 describe('access: the route × role × target matrix', () => {
   let t: TestApp
-  const own: Ids = { org: 'org-matrix-own', group: 'grp-matrix-own', item: '' }
-  const other: Ids = { org: 'org-matrix-other', group: 'grp-matrix-other', item: '' }
+  const ids: Record<Target, Ids> = {
+    own: { org: 'org-matrix-own', group: 'grp-matrix-own', item: '' },
+    sibling: { org: 'org-matrix-own', group: 'grp-matrix-sibling', item: '' },
+    other: { org: 'org-matrix-other', group: 'grp-matrix-other', item: '' },
+  }
 
   async function seed() {
-    for (const ids of [own, other]) {
+    for (const org of ['org-matrix-own', 'org-matrix-other']) {
       await saveOrganisation(
         t.deps,
         system,
-        { ...fixtureOrganisation, id: ids.org },
-        {
-          source: 'tomoni',
-        },
+        { ...fixtureOrganisation, id: org },
+        { source: 'tomoni' },
       )
-      await saveGroup(t.deps, system, fixtureGroup({ id: ids.group, organisation_id: ids.org }), {
+    }
+    for (const target of targets) {
+      const { org, group } = ids[target]
+      await saveGroup(t.deps, system, fixtureGroup({ id: group, organisation_id: org }), {
         source: 'tomoni',
       })
     }
@@ -485,13 +579,21 @@ describe('access: the route × role × target matrix', () => {
       scopeId: string | null,
       r: string,
     ) => grantRole(t.deps, system, { userId: who.id, scopeType, scopeId, role: r as never })
-    if (role === 'otherStaff') await grant('organisation', other.org, 'staff')
-    if (role === 'ownStaff') await grant('organisation', own.org, 'staff')
-    if (role === 'ownAdmin') await grant('organisation', own.org, 'admin')
+    const own = ids.own
+    if (role === 'member') await grant('group', own.group, 'member')
+    if (role === 'coFacilitator') await grant('group', own.group, 'co_facilitator')
     if (role === 'facilitator') await grant('group', own.group, 'facilitator')
-    if (role === 'moderator') await grant('platform', null, 'moderator')
+    if (role === 'clinician') await grant('platform', null, 'clinician')
+    if (role === 'ownStaff' || role === 'ownStaffNo2fa')
+      await grant('organisation', own.org, 'staff')
+    if (role === 'ownAdmin' || role === 'ownAdminNo2fa')
+      await grant('organisation', own.org, 'admin')
+    if (role === 'otherStaff') await grant('organisation', ids.other.org, 'staff')
+    if (role === 'moderator' || role === 'moderatorNo2fa')
+      await grant('platform', null, 'moderator')
     if (role === 'platformAdmin') await grant('platform', null, 'admin')
-    return who.cookie
+    // Setting up the app renews the session as one opened with it.
+    return withSecondFactor.has(role) ? (await addSecondFactor(t, who)).cookie : who.cookie
   }
 
   async function request(entry: Entry, key: string, ids: Ids, cookie: string | undefined) {
@@ -563,14 +665,14 @@ describe('access: the route × role × target matrix', () => {
     expect(page.headers.getSetCookie().filter((c) => c.includes('tomoni_form='))).toHaveLength(1)
   })
 
-  it('answers every route, role and target as declared', { timeout: 120_000 }, async () => {
+  it('answers every route, role and target as declared', { timeout: 600_000 }, async () => {
     const cookies = new Map<Role, string | undefined>()
     for (const role of roles) cookies.set(role, await account(role))
     // A report in the queue for each role to act on: one acted on is done with (409).
     const items = new Map<Role, string>()
     for (const role of roles) {
       const feedback = 'POST /api/v1/groups/:id/feedback'
-      const report = await request(matrix[feedback]!, feedback, own, undefined)
+      const report = await request(matrix[feedback]!, feedback, ids.own, undefined)
       expect(report.status).toBe(202)
       const item = await t.deps.db
         .selectFrom('moderation_item')
@@ -586,11 +688,14 @@ describe('access: the route × role × target matrix', () => {
       ([, a], [, b]) => Number(!!a.destructive) - Number(!!b.destructive),
     )
     for (const [key, entry] of entries) {
+      // Access is what is tested here; rate limits have their own tests (limits.test.ts), and
+      // thirteen roles times three targets would meet the per-address and per-group ones.
+      await t.deps.db.deleteFrom('rate_limit').execute()
       for (const role of roles) {
-        for (const target of entry.targeted ? (['own', 'other'] as const) : (['own'] as const)) {
-          own.item = other.item = items.get(role)!
+        for (const target of entry.targeted ? targets : (['own'] as const)) {
+          const target_ids = { ...ids[target], item: items.get(role)! }
           const cookie = entry.destructive ? await account(role) : cookies.get(role)
-          const res = await request(entry, key, target === 'own' ? own : other, cookie)
+          const res = await request(entry, key, target_ids, cookie)
           sent++
           const expected = entry.expect(role, target)
           if (!matches(expected, res.status)) {
@@ -612,5 +717,25 @@ describe('access: the route × role × target matrix', () => {
     }
     console.log(`route matrix: ${sent} requests`)
     expect(failures).toEqual([])
+  })
+
+  it('asks staff without a second factor for it, with a page that shows the way', async () => {
+    const cookie = await account('ownStaffNo2fa')
+    const api = await request(
+      matrix['PATCH /api/v1/groups/:id']!,
+      'PATCH /api/v1/groups/:id',
+      ids.own,
+      cookie,
+    )
+    expect(api.status).toBe(403)
+    expect(await api.json()).toMatchObject({ error: { code: 'second_factor_required' } })
+    const admin = await account('ownAdminNo2fa')
+    const page = await t.app.request(`/organisations/${ids.own.org}/audit`, {
+      headers: { cookie: admin!, 'accept-language': 'en' },
+    })
+    expect(page.status).toBe(403)
+    const html = await page.text()
+    expect(html).toContain('This needs the second step of signing in')
+    expect(html).toContain('href="/account/security"')
   })
 })

@@ -2,7 +2,8 @@ import type { Hono, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { AppError } from '#src/platform/errors.ts'
 import type { AppEnv } from '#src/platform/http.ts'
-import { requireStaffWithSecondFactor, requireUser, type Actor } from './actor.ts'
+import { requireUser, type Actor } from './actor.ts'
+import { requireStaff } from './policies.ts'
 
 /**
  * Layer 1 of authorisation: what a route demands before its handler runs. Layer 2 is the first
@@ -18,7 +19,7 @@ const policies = {
   },
   /** Someone holding a staff role, in a session opened with a second factor. */
   staff: (actor: Actor) => {
-    requireStaffWithSecondFactor(actor)
+    requireStaff(actor)
   },
 } satisfies Record<string, (actor: Actor) => void>
 

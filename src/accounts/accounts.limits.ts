@@ -18,14 +18,9 @@ export const accountLimits = {
   /** Six-digit codes are guessable in principle: few tries per account (ASVS v5.0.0-6.3.1). */
   secondFactorAccount: { name: 'second-factor:account', limit: 10, windowSeconds: 900 },
   secondFactorIp: { name: 'second-factor:ip', limit: 25, windowSeconds: 300 },
+  /** Each passkey challenge is a row: handing them out is counted too. */
+  passkeyOptionsIp: { name: 'passkey-options:ip', limit: 30, windowSeconds: 300 },
   /** Every other place the password is typed: change, re-authentication, erasure. */
   passwordAccount: { name: 'password:account', limit: 10, windowSeconds: 3600 },
   passwordIp: { name: 'password:ip', limit: 25, windowSeconds: 300 },
 } as const satisfies Record<string, RateLimitRule>
-
-/** Counters keyed by an address, forgotten with the account. */
-export const emailKeyedLimits = [
-  accountLimits.signInEmail,
-  accountLimits.signUpEmail,
-  accountLimits.resetEmail,
-]

@@ -68,7 +68,11 @@ export const Me = z
     locale: Locale,
     created_at: z.string(),
     roles: z.array(RoleMembershipOut),
-    second_factor: z.object({ totp: z.boolean(), recovery_codes_left: z.number() }),
+    second_factor: z.object({
+      totp: z.boolean(),
+      passkeys: z.number(),
+      recovery_codes_left: z.number(),
+    }),
   })
   .openapi('Me')
 export type Me = z.infer<typeof Me>

@@ -50,6 +50,36 @@ export interface AccountTables {
     created_at: Date
     used_at: Date | null
   }
+  /** A passkey (WebAuthn credential) registered to the account. */
+  passkey_credential: {
+    id: Generated<string>
+    user_id: string
+    /** base64url, as assertions name it. */
+    credential_id: string
+    /** COSE public key, base64url. */
+    public_key: string
+    /** bigint: a string from node-postgres, a number from PGlite. */
+    counter: Generated<string | number>
+    transports: Generated<string[]>
+    device_type: 'singleDevice' | 'multiDevice'
+    backed_up: boolean
+    /** The person's own name for it ("Phone"), shown in the list. */
+    name: string
+    created_at: Date
+    last_used_at: Date | null
+  }
+  /** A challenge handed to a browser for a passkey to sign; spent when answered. */
+  webauthn_challenge: {
+    /** SHA-256 of the base64url challenge. */
+    challenge_hash: string
+    purpose: 'register' | 'authenticate'
+    /** Whose passkey may answer; null for a sign-in without a password. */
+    user_id: string | null
+    /** The session that asked for it, if any: only that session may answer. */
+    session_id: string | null
+    created_at: Date
+    expires_at: Date
+  }
   auth_token: {
     /** SHA-256 of the token sent by mail. */
     token_hash: string

@@ -1,18 +1,12 @@
-import { hasRole, type Actor } from '#src/access/actor.ts'
+import type { Actor } from '#src/access/actor.ts'
+import { requirePlatformAdmin } from '#src/access/policies.ts'
 import { appendAudit } from '#src/audit/audit.ts'
 import type { Deps } from '#src/platform/deps.ts'
-import { AppError } from '#src/platform/errors.ts'
-
-/** The operator and platform admins may end a person's sessions (ASVS v5.0.0-7.4.5). */
-function requireSessionAdmin(actor: Actor): void {
-  if (actor.kind === 'system' || hasRole(actor, 'platform', 'admin')) return
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  throw new AppError('forbidden', 'You cannot end other people’s sessions.')
-}
 
 /** Signs a person out everywhere, e.g. when their account may be in someone else's hands. */
 export async function revokeUserSessions(deps: Deps, actor: Actor, input: { userId: string }) {
-  requireSessionAdmin(actor)
+  // The operator and platform admins (ASVS v5.0.0-7.4.5).
+  requirePlatformAdmin(actor)
   const deleted = await deps.db
     .deleteFrom('user_session')
     .where('user_id', '=', input.userId)

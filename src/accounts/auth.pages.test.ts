@@ -116,7 +116,7 @@ describe('sign-up, sign-in and sign-out pages, without JavaScript', () => {
     expect(step.res.status).toBe(303)
     expect(step.res.headers.get('location')).toBe('/sign-in/second-factor')
     const second = await b.get('/sign-in/second-factor')
-    expect(second.html).toContain('a code from your app')
+    expect(second.html).toContain('Second step of signing in')
     const wrong = await b.post('/sign-in/second-factor', { ...hidden(second.html), code: '000000' })
     expect(wrong.res.status).toBe(400)
     expect(wrong.html).toContain('This code is not right')

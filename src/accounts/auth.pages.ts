@@ -9,10 +9,10 @@ import { checkFormToken, formToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
 import { renderPage, type Html } from '#src/web/layout.ts'
 import { SignInInput, SignUpInput } from './accounts.schema.ts'
-import { completeSecondFactor } from './second-factor.ts'
+import { passkeyForm, passkeyScript } from './passkey-form.ts'
 import { signIn, signOut } from './sign-in.ts'
 import { signUp } from './sign-up.ts'
-import { clearSessionCookie, findPendingSession, startSession } from './user-session.ts'
+import { clearSessionCookie, startSession } from './user-session.ts'
 
 /**
  * Sign-up, sign-in (with its second-factor step) and sign-out as pages that work without
@@ -26,6 +26,8 @@ export type Problems = Partial<Record<string, string>>
 
 export interface Field {
   name: string
+  /** When one page has two fields of one name (two forms asking for the password). */
+  id?: string
   label: MessageKey
   type: 'text' | 'email' | 'password'
   autocomplete: string
@@ -37,14 +39,15 @@ export interface Field {
 }
 
 export function field(t: Translate, f: Field, problems: Problems) {
-  const error = problems[f.name]
-  const describedBy = [f.hint ? `${f.name}-hint` : '', error ? `${f.name}-error` : '']
+  const id = f.id ?? f.name
+  const error = problems[id]
+  const describedBy = [f.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
     .filter(Boolean)
     .join(' ')
   return html`<p class="form-field${error ? ' has-error' : ''}">
-    <label for="${f.name}">${t(f.label)}</label>
+    <label for="${id}">${t(f.label)}</label>
     <input
-      id="${f.name}"
+      id="${id}"
       name="${f.name}"
       type="${f.type}"
       ${f.required === false ? '' : html`required`}
@@ -55,8 +58,8 @@ export function field(t: Translate, f: Field, problems: Problems) {
       ${describedBy ? html`aria-describedby="${describedBy}"` : ''}
       ${error ? html`aria-invalid="true"` : ''}
     />
-    ${f.hint ? html`<small id="${f.name}-hint">${t(f.hint)}</small>` : ''}
-    ${error ? html`<span class="field-error" id="${f.name}-error">${error}</span>` : ''}
+    ${f.hint ? html`<small id="${id}-hint">${t(f.hint)}</small>` : ''}
+    ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}
   </p>`
 }
 
@@ -68,6 +71,7 @@ export function page(
   title: MessageKey,
   body: (t: Translate) => Html,
   status: ContentfulStatusCode = 200,
+  head?: Html,
 ) {
   c.header('Cache-Control', 'no-store')
   return renderPage(
@@ -76,17 +80,21 @@ export function page(
       title: t(title),
       content: html`<div class="container">${body(t)}</div>`,
       mainClass: 'prose-page account-page',
+      ...(head ? { head } : {}),
     }),
     status,
   )
 }
 
-/** The form's fields as strings; anything else (files, repeats) counts as missing. */
-export async function formFields(c: AppContext): Promise<Record<string, string>> {
+/**
+ * The form's fields as strings; anything else (files, repeats, longer than `maxLength`) counts
+ * as missing. A passkey's answer is the one long field.
+ */
+export async function formFields(c: AppContext, maxLength = 2000): Promise<Record<string, string>> {
   const body = await c.req.parseBody()
   const fields: Record<string, string> = {}
   for (const [key, value] of Object.entries(body)) {
-    if (typeof value === 'string' && value.length <= 2000) fields[key] = value
+    if (typeof value === 'string' && value.length <= maxLength) fields[key] = value
   }
   return fields
 }
@@ -170,7 +178,11 @@ function signUpForm(c: AppContext, values: Record<string, string> = {}, problems
   )
 }
 
-function signInForm(c: AppContext, values: Record<string, string> = {}, problems: Problems = {}) {
+export function signInForm(
+  c: AppContext,
+  values: Record<string, string> = {},
+  problems: Problems = {},
+) {
   const hasProblems = Object.keys(problems).length > 0
   return page(
     c,
@@ -205,51 +217,19 @@ function signInForm(c: AppContext, values: Record<string, string> = {}, problems
           )}
           <p><button class="button" type="submit">${t('account.signIn.button')}</button></p>
         </form>
+        ${passkeyForm(c, t, {
+          action: '/sign-in/passkey',
+          mode: 'get',
+          label: t('security.signIn.passkey'),
+          optionsUrl: '/api/v1/auth/passkey/options',
+          secondary: true,
+          // Passkeys are one way in among others here: without the script, nothing to explain.
+          explain: false,
+        })}
         <p><a href="/auth/reset">${t('account.signIn.forgot')}</a></p>
         <p><a href="/sign-up">${t('account.signIn.noAccount')}</a></p>`,
     hasProblems ? 400 : 200,
-  )
-}
-
-function secondFactorForm(c: AppContext, problems: Problems = {}) {
-  const hasProblems = Object.keys(problems).length > 0
-  return page(
-    c,
-    'account.secondFactor.title',
-    (t) =>
-      html`<h1>${t('account.secondFactor.title')}</h1>
-        ${formAlert(problems._)}
-        <form method="post" action="/sign-in/second-factor" novalidate>
-          <p>${t('account.secondFactor.lead')}</p>
-          <input type="hidden" name="form_token" value="${formToken(c)}" />
-          ${field(
-            t,
-            {
-              name: 'code',
-              label: 'account.secondFactor.code',
-              type: 'text',
-              autocomplete: 'one-time-code',
-              inputmode: 'numeric',
-              maxlength: 12,
-              required: false,
-            },
-            problems,
-          )}
-          ${field(
-            t,
-            {
-              name: 'recovery_code',
-              label: 'account.secondFactor.recovery',
-              type: 'text',
-              autocomplete: 'off',
-              maxlength: 64,
-              required: false,
-            },
-            problems,
-          )}
-          <p><button class="button" type="submit">${t('account.secondFactor.button')}</button></p>
-        </form>`,
-    hasProblems ? 400 : 200,
+    passkeyScript(),
   )
 }
 
@@ -344,26 +324,6 @@ export function authPages() {
         await startSession(c, deps, userId)
       } catch (error) {
         return signInForm(c, values, problemsOf(t, error, refused))
-      }
-      return c.redirect('/sign-in/done', 303)
-    })
-    .get('/sign-in/second-factor', policy('public'), (c) => secondFactorForm(c))
-    .post('/sign-in/second-factor', policy('public'), async (c) => {
-      const deps = c.get('deps')
-      const t = translator(c.get('locale') ?? 'ja')
-      const form = await formFields(c)
-      try {
-        checkFormToken(c, form.form_token)
-        const pending = await findPendingSession(c, deps)
-        const { userId } = await completeSecondFactor(deps, c.get('actor'), {
-          userId: pending?.user_id,
-          code: form.code?.trim() || undefined,
-          recovery_code: form.recovery_code?.trim() || undefined,
-          ip: clientIp(c),
-        })
-        await startSession(c, deps, userId, { secondFactorAt: deps.clock.now() })
-      } catch (error) {
-        return secondFactorForm(c, problemsOf(t, error, { _: t('account.secondFactor.refused') }))
       }
       return c.redirect('/sign-in/done', 303)
     })

@@ -1,18 +1,21 @@
 import type { Actor } from '#src/access/actor.ts'
 import { appendAudit } from '#src/audit/audit.ts'
 import { listConsents } from '#src/consent/consent.service.ts'
+import { exportMemberships } from '#src/membership/membership.personal-data.ts'
+import { exportModerationItems } from '#src/moderation/moderation.personal-data.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { listRoles } from './accounts.repo.ts'
 import { requireRecentAuthentication } from './accounts.policy.ts'
 import { listSessions, loadAccount } from './me.ts'
+import { listPasskeys } from './passkey-registration.ts'
 import { secondFactorSummary } from './second-factor.ts'
 
 /**
  * Everything Tomoni holds about the person, as JSON (GDPR Art. 15 and 20; APPI Art. 33). A
  * feature that stores something about a person adds it here; the test lists what must appear.
  * Left out, because they say nothing about the person that is readable: password and token
- * hashes, the authenticator secret, and rate-limit counters keyed by a one-way hash of the
- * address.
+ * hashes, the authenticator secret, passkeys' public keys, and rate-limit counters keyed by a
+ * one-way hash of the address or account.
  */
 export async function exportAccount(deps: Deps, actor: Actor) {
   const user = requireRecentAuthentication(actor, deps.clock.now())
@@ -56,6 +59,9 @@ export async function exportAccount(deps: Deps, actor: Actor) {
     },
     roles: roles.map((r) => ({ scope_type: r.scopeType, scope_id: r.scopeId, role: r.role })),
     second_factor: await secondFactorSummary(deps.db, user.userId),
+    passkeys: await listPasskeys(deps, actor),
+    memberships: await exportMemberships(deps.db, user.userId),
+    written_to_moderators: await exportModerationItems(deps.db, user.userId),
     consents: await listConsents(deps, actor),
     sessions: await listSessions(deps, actor),
     mailed_links: pendingLinks.map((t) => ({

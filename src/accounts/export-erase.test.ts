@@ -1,12 +1,30 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../tests/app.ts'
-import { createAccount, person, send, sessionCookieOf, signIn } from '../../tests/accounts.ts'
+import {
+  addSecondFactor,
+  createAccount,
+  person,
+  send,
+  sessionCookieOf,
+  totpCode,
+} from '../../tests/accounts.ts'
+import { createPasskey } from '../../tests/webauthn.ts'
+import { system } from '#src/access/actor.ts'
+import { grantRole } from '#src/access/roles.service.ts'
 import { verifyAuditChain } from '#src/audit/audit.ts'
+import { consentPurposes, consentTexts } from '#src/consent/consent.texts.ts'
+import { saveGroup, saveOrganisation } from '#src/directory/groups.service.ts'
+import { actOnItem } from '#src/moderation/moderation.service.ts'
 import type { Db } from '#src/platform/db.ts'
+import { pseudonym } from '#src/platform/secrets.ts'
+import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
 import { reauthenticationWindowMs } from './user-session.ts'
 
-/** Every text-like column of every table that holds `needle` somewhere, as `table.column`. */
+/**
+ * Every text, JSON, array or uuid column of every table that holds `needle` somewhere, as
+ * `table.column`, found from information_schema so that a new table or column is searched too.
+ */
 async function findEverywhere(db: Db, needle: string): Promise<string[]> {
   const columns = await sql<{ table_name: string; column_name: string }>`
     select c.table_name, c.column_name
@@ -14,7 +32,8 @@ async function findEverywhere(db: Db, needle: string): Promise<string[]> {
     join information_schema.tables t
       on t.table_schema = c.table_schema and t.table_name = c.table_name
     where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'USER-DEFINED')
+      and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY',
+        'USER-DEFINED', 'uuid')
   `.execute(db)
   const found: string[] = []
   for (const { table_name, column_name } of columns.rows) {
@@ -24,7 +43,7 @@ async function findEverywhere(db: Db, needle: string): Promise<string[]> {
     `.execute(db)
     if (hits.rows[0]!.n > 0) found.push(`${table_name}.${column_name}`)
   }
-  return found
+  return found.sort()
 }
 
 describe('export and erasure', () => {
@@ -38,7 +57,11 @@ describe('export and erasure', () => {
     const who = await createAccount(t, person({ display_name: 'Export Person' }))
     await send(t, 'POST', '/api/v1/me/consents', {
       cookie: who.cookie,
-      body: { purpose: 'health_data', text_version: '2026-11-22', locale: 'en' },
+      body: {
+        purpose: 'health_data',
+        text_version: consentTexts.health_data.version,
+        locale: 'en',
+      },
     })
     t.clock.advance(reauthenticationWindowMs + 1000)
     const stale = await send(t, 'GET', '/api/v1/me/export', { cookie: who.cookie })
@@ -69,7 +92,13 @@ describe('export and erasure', () => {
       format_version: 1,
       account: { id: who.id, email: who.email, display_name: 'Export Person', locale: 'en' },
       roles: [],
-      consents: [{ purpose: 'health_data', text_version: '2026-11-22', withdrawn_at: null }],
+      consents: [
+        {
+          purpose: 'health_data',
+          text_version: consentTexts.health_data.version,
+          withdrawn_at: null,
+        },
+      ],
       sessions: [{ current: true }],
     })
     const actions = (data.audit_log as { action: string }[]).map((a) => a.action)
@@ -106,54 +135,69 @@ describe('export and erasure', () => {
   })
 
   it('leaves nothing personal anywhere after erasure, and the audit chain intact', async () => {
-    const who = await createAccount(
-      t,
-      person({ email: 'erase-me.qx7@example.test', display_name: 'Zyxwv Erasable' }),
-    )
-    const other = await signIn(t, who)
-    await send(t, 'POST', '/api/v1/me/consents', {
-      cookie: who.cookie,
-      body: { purpose: 'health_data', text_version: '2026-11-22', locale: 'en' },
-    })
-    await t.deps.db
-      .insertInto('role_membership')
-      .values({
-        user_id: who.id,
-        scope_type: 'group',
-        scope_id: 'grp-erase',
-        role: 'member',
-        granted_at: t.clock.now(),
-        granted_by: null,
-      })
-      .execute()
-    // A reset link waiting and a failed sign-in counted, both tied to the address.
-    await send(t, 'POST', '/api/v1/auth/reset-request', { body: { email: who.email } })
-    await send(t, 'POST', '/api/v1/auth/sign-in', {
-      body: { email: who.email, password: 'wrong guess 1' },
-    })
-    const { password_hash } = await t.deps.db
-      .selectFrom('app_user')
-      .select('password_hash')
-      .where('id', '=', who.id)
-      .executeTakeFirstOrThrow()
+    const seeded = await seedEverything(t)
+    const { who, phrase } = seeded
+    const needles = {
+      email: who.email,
+      name: who.display_name,
+      phrase,
+      passwordHash: seeded.passwordHash,
+      // Rate-limit keys carry a keyed hash of the address or account, never the value itself.
+      emailPseudonym: pseudonym(t.deps.secrets, who.email),
+      idPseudonym: pseudonym(t.deps.secrets, who.id),
+    }
 
-    expect(await findEverywhere(t.deps.db, who.email)).not.toEqual([])
+    // Every table of the schema is known here: one holding a person's data is seeded (and
+    // shown to hold them before), the rest hold nothing about anyone.
+    const tables = await baseTables(t.deps.db)
+    expect(
+      tables.filter(
+        (table) => !personalTables.includes(table) && !impersonalTables.includes(table),
+      ),
+      'tables this test does not know: seed them, or list them as holding nothing personal',
+    ).toEqual([])
+    const before = new Set<string>()
+    for (const needle of [...Object.values(needles), who.id]) {
+      for (const hit of await findEverywhere(t.deps.db, needle)) before.add(hit.split('.')[0]!)
+    }
+    expect(
+      personalTables.filter((table) => !before.has(table)),
+      'seeded tables without the person',
+    ).toEqual([])
+
+    // The export has all of it, in readable form.
+    const exported = await send(t, 'GET', '/api/v1/me/export', { cookie: seeded.cookie })
+    expect(exported.status).toBe(200)
+    const data = (await exported.json()) as { written_to_moderators: { kind: string }[] }
+    expect(data).toMatchObject({
+      passkeys: [{ name: phrase }],
+      memberships: [
+        { group_id: 'grp-erase', state: 'active', history: [{ by: 'you', reason: phrase }] },
+      ],
+      second_factor: { totp: true, passkeys: 1 },
+    })
+    expect(data.written_to_moderators.map((i) => i.kind).sort()).toEqual([
+      'claim',
+      'claim',
+      'report',
+    ])
+
     const res = await send(t, 'DELETE', '/api/v1/me', {
-      cookie: who.cookie,
+      cookie: seeded.cookie,
       body: { password: who.password },
     })
     expect(res.status).toBe(204)
     expect(res.headers.getSetCookie().join()).toMatch(/__Host-tomoni_session=;/)
 
-    expect(await findEverywhere(t.deps.db, who.email)).toEqual([])
-    expect(await findEverywhere(t.deps.db, 'Zyxwv Erasable')).toEqual([])
-    expect(await findEverywhere(t.deps.db, password_hash!)).toEqual([])
-    for (const table of ['user_session', 'auth_token', 'role_membership', 'consent'] as const) {
-      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}
-        where user_id = ${who.id}`.execute(t.deps.db)
-      expect(rows.rows[0]!.n, table).toBe(0)
+    for (const [what, needle] of Object.entries(needles)) {
+      expect(await findEverywhere(t.deps.db, needle), what).toEqual([])
     }
-    expect((await send(t, 'GET', '/api/v1/me', { cookie: other })).status).toBe(401)
+    // The random id stays only where others' records say "someone" did something.
+    const idColumns = await findEverywhere(t.deps.db, who.id)
+    expect(idColumns).toContain('app_user.id')
+    expect(idColumns.filter((column) => !pointerColumns.includes(column))).toEqual([])
+
+    expect((await send(t, 'GET', '/api/v1/me', { cookie: seeded.otherSession })).status).toBe(401)
     const signInAgain = await send(t, 'POST', '/api/v1/auth/sign-in', {
       body: { email: who.email, password: who.password },
     })
@@ -163,8 +207,237 @@ describe('export and erasure', () => {
       subject: 'Tomoni: your account has been erased',
     })
     expect(await verifyAuditChain(t.deps)).toMatchObject({ ok: true })
+    // What the moderators must keep stays, without the person: the report's reason, not its words.
+    const report = await t.deps.db
+      .selectFrom('moderation_item')
+      .select(['reason', 'details', 'reporter_id'])
+      .where('id', '=', seeded.reportId)
+      .executeTakeFirstOrThrow()
+    expect(report).toEqual({ reason: 'closed', details: '', reporter_id: null })
 
     // The address is free again for a new, unrelated account.
     await createAccount(t, person({ email: who.email }))
   })
 })
+
+/** Tables that can hold something about a person; the erasure test seeds each one. */
+const personalTables = [
+  'app_user',
+  'audit_log',
+  'auth_token',
+  'consent',
+  'field_history',
+  'membership',
+  'membership_event',
+  'moderation_action',
+  'moderation_item',
+  'passkey_credential',
+  'rate_limit',
+  'recovery_code',
+  'role_membership',
+  'totp_credential',
+  'user_session',
+  'webauthn_challenge',
+]
+
+/** Reference data and the public directory: about conditions, places and organisations only. */
+const impersonalTables = [
+  'condition',
+  'condition_code',
+  'condition_name',
+  'group_location',
+  'grp',
+  'kysely_migration',
+  'kysely_migration_lock',
+  'location',
+  'organisation',
+  'place',
+  'reference_dataset',
+  'schedule',
+  'search_change',
+  'service_area',
+  'stale_reminder',
+]
+
+/** "Who did it" columns of others' records and of the log, which keep the random id. */
+const pointerColumns = [
+  'app_user.id',
+  'audit_log.actor_id',
+  'audit_log.subject_id',
+  'field_history.actor',
+  'membership_event.actor',
+  'moderation_action.actor_id',
+  'moderation_item.resolved_by',
+  'organisation.verified_by',
+  'role_membership.granted_by',
+]
+
+async function baseTables(db: Db): Promise<string[]> {
+  const rows = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE'
+  `.execute(db)
+  return rows.rows.map((r) => r.table_name).sort()
+}
+
+type TestApp = Awaited<ReturnType<typeof createTestApp>>
+
+/**
+ * One person with something in every table that can hold personal data, put there the way the
+ * features do it: through the API where one exists, directly for features still to come.
+ */
+async function seedEverything(t: TestApp) {
+  const phrase = 'Qvxz unmistakable words'
+  const who = await createAccount(
+    t,
+    person({ email: 'erase-me.qx7@erase-test.example', display_name: 'Zyxwv Erasable' }),
+  )
+  for (const purpose of consentPurposes) {
+    await send(t, 'POST', '/api/v1/me/consents', {
+      cookie: who.cookie,
+      body: { purpose, text_version: consentTexts[purpose].version, locale: 'en' },
+    })
+  }
+  // A directory to act in: the person runs one organisation's listing and claims two others.
+  for (const [id, url] of [
+    ['org-erase-own', 'https://org-erase-own.example.org/'],
+    ['org-erase-a', 'https://org-erase-a.example.org/'],
+    ['org-erase-b', 'https://org-erase-b.example.org/'],
+    ['org-erase-test', 'https://erase-test.example/'],
+  ]) {
+    await saveOrganisation(
+      t.deps,
+      system,
+      { ...fixtureOrganisation, id, url, email: null },
+      { source: 'tomoni' },
+    )
+  }
+  await saveGroup(
+    t.deps,
+    system,
+    fixtureGroup({ id: 'grp-erase', organisation_id: 'org-erase-own' }),
+    { source: 'tomoni' },
+  )
+  await grantRole(t.deps, system, {
+    userId: who.id,
+    scopeType: 'organisation',
+    scopeId: 'org-erase-own',
+    role: 'staff',
+  })
+  await grantRole(t.deps, system, {
+    userId: who.id,
+    scopeType: 'group',
+    scopeId: 'grp-erase',
+    role: 'member',
+  })
+  // Second factors: an app with recovery codes, a passkey, and a passkey challenge waiting.
+  const app = await addSecondFactor(t, who)
+  const creation = await send(t, 'POST', '/api/v1/me/passkeys/options', { cookie: app.cookie })
+  const { response } = createPasskey(
+    (await creation.json()) as Parameters<typeof createPasskey>[0],
+    'http://localhost',
+  )
+  const registered = await send(t, 'POST', '/api/v1/me/passkeys', {
+    cookie: app.cookie,
+    body: { response, name: phrase },
+  })
+  expect(registered.status).toBe(201)
+  const cookie = sessionCookieOf(registered)
+  const pending = await send(t, 'POST', '/api/v1/auth/sign-in', {
+    body: { email: who.email, password: who.password },
+  })
+  await send(t, 'POST', '/api/v1/auth/passkey/options', { cookie: sessionCookieOf(pending) })
+  // Another browser, fully signed in.
+  const second = await send(t, 'POST', '/api/v1/auth/second-factor', {
+    cookie: sessionCookieOf(
+      await send(t, 'POST', '/api/v1/auth/sign-in', {
+        body: { email: who.email, password: who.password },
+      }),
+    ),
+    body: { code: totpCode(t, app.secret) },
+  })
+  expect(second.status).toBe(200)
+  // A change to the listing the person runs, in its history.
+  const edit = await send(t, 'PATCH', '/api/v1/organisations/org-erase-own', {
+    cookie,
+    body: { url: 'https://org-erase-own.example.org/about' },
+  })
+  expect(edit.status).toBe(200)
+  // Words to the moderators: a report, a claim decided and a claim waiting.
+  const report = await send(t, 'POST', '/api/v1/groups/grp-erase/feedback', {
+    cookie,
+    body: { kind: 'report', reason: 'closed', details: `${phrase}, ${who.display_name}` },
+  })
+  expect(report.status).toBe(202)
+  const reportId = (
+    await t.deps.db
+      .selectFrom('moderation_item')
+      .select('id')
+      .where('reporter_id', '=', who.id)
+      .where('kind', '=', 'report')
+      .executeTakeFirstOrThrow()
+  ).id
+  for (const id of ['org-erase-a', 'org-erase-b']) {
+    const claim = await send(t, 'POST', `/api/v1/organisations/${id}/claim`, {
+      cookie,
+      body: { message: `${phrase}; write to ${who.email}` },
+    })
+    expect(claim.status).toBe(202)
+  }
+  // An address at an organisation's own domain claims it at once: the claim is in its record.
+  const byDomain = await send(t, 'POST', '/api/v1/organisations/org-erase-test/claim', { cookie })
+  expect(await byDomain.json()).toMatchObject({ status: 'claimed' })
+  const decided = await t.deps.db
+    .selectFrom('moderation_item')
+    .select('id')
+    .where('organisation_id', '=', 'org-erase-a')
+    .executeTakeFirstOrThrow()
+  await actOnItem(t.deps, system, decided.id, { action: 'reject_claim', note: 'Not reachable.' })
+  // A membership with its history (joining is built later: rows as it will write them).
+  const now = t.clock.now()
+  const membership = await t.deps.db
+    .insertInto('membership')
+    .values({
+      group_id: 'grp-erase',
+      user_id: who.id,
+      state: 'active',
+      display_name: who.display_name,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await t.deps.db
+    .insertInto('membership_event')
+    .values({
+      membership_id: membership.id,
+      from_state: null,
+      to_state: 'active',
+      actor: `user:${who.id}`,
+      reason: phrase,
+      at: now,
+    })
+    .execute()
+  // Counters keyed by the address and the account, a reset link waiting, a wrong password.
+  await send(t, 'POST', '/api/v1/auth/reset-request', { body: { email: who.email } })
+  await send(t, 'POST', '/api/v1/auth/sign-in', {
+    body: { email: who.email, password: 'wrong guess 1' },
+  })
+  await send(t, 'POST', '/api/v1/auth/reauthenticate', {
+    cookie,
+    body: { password: 'not the password' },
+  })
+  const { password_hash } = await t.deps.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('id', '=', who.id)
+    .executeTakeFirstOrThrow()
+  return {
+    who,
+    phrase,
+    cookie,
+    otherSession: sessionCookieOf(second),
+    reportId,
+    passwordHash: password_hash!,
+  }
+}

@@ -20,7 +20,7 @@ describe('the signed-in account', () => {
       locale: who.locale,
       created_at: expect.any(String) as unknown,
       roles: [],
-      second_factor: { totp: false, recovery_codes_left: 0 },
+      second_factor: { totp: false, passkeys: 0, recovery_codes_left: 0 },
     })
     const anonymous = await send(t, 'GET', '/api/v1/me')
     expect(anonymous.status).toBe(401)
@@ -50,7 +50,7 @@ describe('the signed-in account', () => {
       locale: 'ja',
       created_at: expect.any(String) as unknown,
       roles: [],
-      second_factor: { totp: false, recovery_codes_left: 0 },
+      second_factor: { totp: false, passkeys: 0, recovery_codes_left: 0 },
     })
     expect(await t.deps.db.selectFrom('role_membership').selectAll().execute()).toEqual([])
     const stored = await t.deps.db

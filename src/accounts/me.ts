@@ -14,7 +14,7 @@ type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>
 export function toMe(
   user: UserRow,
   roles: RoleMembership[],
-  secondFactor: { totp: boolean; recovery_codes_left: number },
+  secondFactor: { totp: boolean; passkeys: number; recovery_codes_left: number },
 ): Me {
   return {
     id: user.id,
@@ -25,6 +25,7 @@ export function toMe(
     roles: roles.map((r) => ({ scope_type: r.scopeType, scope_id: r.scopeId, role: r.role })),
     second_factor: {
       totp: secondFactor.totp,
+      passkeys: secondFactor.passkeys,
       recovery_codes_left: secondFactor.recovery_codes_left,
     },
   }

@@ -12,7 +12,7 @@ import {
   confirmTotpEnrolment,
   removeSecondFactor,
 } from './second-factor.ts'
-import { findPendingSession, startSession } from './user-session.ts'
+import { secondFactorCandidate, startSession } from './user-session.ts'
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -35,7 +35,8 @@ export function secondFactorRoutes() {
       createRoute({
         method: 'post',
         path: '/auth/second-factor',
-        summary: 'The second step of signing in: an app code or a recovery code',
+        summary:
+          'The second step of signing in (or a step up of a session opened without it): an app code or a recovery code',
         tags: ['Accounts'],
         middleware: [policy('public')],
         request: body(SecondFactorInput),
@@ -44,9 +45,8 @@ export function secondFactorRoutes() {
       async (c) => {
         const deps = c.get('deps')
         const input = c.req.valid('json')
-        const pending = await findPendingSession(c, deps)
         const { userId } = await completeSecondFactor(deps, c.get('actor'), {
-          userId: pending?.user_id,
+          userId: (await secondFactorCandidate(c, deps))?.userId,
           code: input.code,
           recovery_code: input.recovery_code,
           ip: clientIp(c),
@@ -74,7 +74,8 @@ export function secondFactorRoutes() {
       createRoute({
         method: 'post',
         path: '/me/second-factor/totp/confirm',
-        summary: 'Confirm the app with one code; answers the recovery codes, once',
+        summary:
+          'Confirm the app with one code; answers the recovery codes, once, and renews the session as one with a second factor',
         tags: ['Accounts'],
         middleware: [policy('signed-in')],
         request: body(CodeInput),
@@ -84,19 +85,23 @@ export function secondFactorRoutes() {
         },
       }),
       async (c) => {
+        const deps = c.get('deps')
         const { code } = c.req.valid('json')
-        const result = await confirmTotpEnrolment(c.get('deps'), c.get('actor'), {
+        const { recovery_codes, userId } = await confirmTotpEnrolment(deps, c.get('actor'), {
           code,
           ip: clientIp(c),
         })
-        return c.json(result, 200)
+        // The code proved the factor: from now on this session counts as opened with it.
+        await startSession(c, deps, userId, { secondFactorAt: deps.clock.now() })
+        return c.json({ recovery_codes }, 200)
       },
     )
     .openapi(
       createRoute({
         method: 'delete',
         path: '/me/second-factor',
-        summary: 'Remove the authenticator app and recovery codes; asks for the password',
+        summary:
+          'Remove the authenticator app; asks for the password. No session counts as opened with a second factor any more; refused (409) for staff without another factor',
         tags: ['Accounts'],
         middleware: [policy('signed-in')],
         request: body(PasswordInput),

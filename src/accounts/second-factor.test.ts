@@ -2,10 +2,17 @@ import type { Hono } from 'hono'
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../tests/app.ts'
-import { createAccount, lastMailedToken, send, sessionCookieOf } from '../../tests/accounts.ts'
+import {
+  addSecondFactor,
+  createAccount,
+  lastMailedToken,
+  send,
+  sessionCookieOf,
+  signIn,
+} from '../../tests/accounts.ts'
 import { buildApp } from '#src/app.ts'
 import { policy } from '#src/access/route-policy.ts'
-import { grantRole } from '#src/access/roles.service.ts'
+import { grantRole, revokeRole } from '#src/access/roles.service.ts'
 import { system } from '#src/access/actor.ts'
 import type { AppEnv } from '#src/platform/http.ts'
 import { reauthenticationWindowMs, secondFactorStepMs } from './user-session.ts'
@@ -42,7 +49,7 @@ describe('second factor: authenticator app and recovery codes', () => {
     const { recovery_codes } = (await confirm.json()) as { recovery_codes: string[] }
     // The enrolment code is spent; sign-ins start on the next step.
     t.clock.advance(30_000)
-    return { ...who, secret, recoveryCodes: recovery_codes }
+    return { ...who, secret, recoveryCodes: recovery_codes, cookie: sessionCookieOf(confirm) }
   }
 
   async function passwordStep(who: { email: string; password: string }) {
@@ -70,7 +77,9 @@ describe('second factor: authenticator app and recovery codes', () => {
     const { recovery_codes } = (await right.json()) as { recovery_codes: string[] }
     expect(recovery_codes).toHaveLength(10)
     expect(new Set(recovery_codes).size).toBe(10)
-    const me = await send(t, 'GET', '/api/v1/me', { cookie: who.cookie })
+    // The session is renewed, under a new id, as one opened with the second factor.
+    expect((await send(t, 'GET', '/api/v1/me', { cookie: who.cookie })).status).toBe(401)
+    const me = await send(t, 'GET', '/api/v1/me', { cookie: sessionCookieOf(right) })
     expect(await me.json()).toMatchObject({
       second_factor: { totp: true, recovery_codes_left: 10 },
     })
@@ -214,27 +223,91 @@ describe('second factor: authenticator app and recovery codes', () => {
     expect((await ask()).status).toBe(401)
     expect((await ask(member.cookie)).status).toBe(403)
 
-    const facilitator = await withApp()
+    const facilitator = await createAccount(t)
+    // Another browser, signed in with the password before any second factor existed.
+    const earlier = await signIn(t, facilitator)
     await grantRole(t.deps, system, {
       userId: facilitator.id,
       scopeType: 'group',
       scopeId: 'grp-staff',
       role: 'facilitator',
     })
-    // Signed in when the role came, without a second factor in this session: refused.
-    expect((await ask(facilitator.cookie)).status).toBe(403)
-    const res = await send(t, 'POST', '/api/v1/auth/second-factor', {
-      cookie: await passwordStep(facilitator),
-      body: { code: codeFor(facilitator.secret) },
+    const refused = await ask(facilitator.cookie)
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toMatchObject({ error: { code: 'second_factor_required' } })
+
+    // Setting up the app in this session proves it here: the renewed session has the powers.
+    const { secret, cookie: here } = await addSecondFactor(t, facilitator)
+    expect((await ask(here)).status).toBe(200)
+    expect((await ask(earlier)).status).toBe(403)
+    // The other browser steps up with a code, under a new session id.
+    const stepUp = await send(t, 'POST', '/api/v1/auth/second-factor', {
+      cookie: earlier,
+      body: { code: codeFor(secret) },
     })
-    const cookie = sessionCookieOf(res)
-    expect((await ask(cookie)).status).toBe(200)
+    expect(stepUp.status).toBe(200)
+    expect((await ask(sessionCookieOf(stepUp))).status).toBe(200)
+    expect((await ask(earlier)).status).toBe(401)
+
     // Re-authentication renews the session and keeps the second factor it was opened with.
     const reauth = await send(t, 'POST', '/api/v1/auth/reauthenticate', {
-      cookie,
+      cookie: here,
       body: { password: facilitator.password },
     })
     expect((await ask(sessionCookieOf(reauth))).status).toBe(200)
+  })
+
+  it('keeps staff from removing their last second factor; removing one ends staff powers everywhere', async () => {
+    const app = buildApp(t.deps) as unknown as Hono<AppEnv>
+    app.get('/api/v1/staff-only', policy('staff'), (c) => c.json({ ok: true }))
+    const ask = async (cookie: string) =>
+      (await app.request('/api/v1/staff-only', { headers: { cookie } })).status
+
+    const who = await withApp()
+    const signedIn = await send(t, 'POST', '/api/v1/auth/second-factor', {
+      cookie: await passwordStep(who),
+      body: { code: codeFor(who.secret) },
+    })
+    const other = sessionCookieOf(signedIn)
+    const role = {
+      userId: who.id,
+      scopeType: 'organisation',
+      scopeId: 'org-staff',
+      role: 'admin',
+    } as const
+    await grantRole(t.deps, system, role)
+    const refused = await send(t, 'DELETE', '/api/v1/me/second-factor', {
+      cookie: who.cookie,
+      body: { password: who.password },
+    })
+    expect(refused.status).toBe(409)
+    expect(await ask(other)).toBe(200)
+
+    // Without the role the app may go; then no session of theirs counts as having it, so the
+    // role given back brings no powers until they sign in with a second factor again.
+    await revokeRole(t.deps, system, role)
+    const removed = await send(t, 'DELETE', '/api/v1/me/second-factor', {
+      cookie: who.cookie,
+      body: { password: who.password },
+    })
+    expect(removed.status).toBe(204)
+    await grantRole(t.deps, system, role)
+    expect(await ask(other)).toBe(403)
+    expect(await ask(who.cookie)).toBe(403)
+    const sessions = await t.deps.db
+      .selectFrom('user_session')
+      .select('second_factor_at')
+      .where('user_id', '=', who.id)
+      .execute()
+    expect(sessions.length).toBeGreaterThanOrEqual(2)
+    expect(sessions.every((s) => s.second_factor_at === null)).toBe(true)
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'second_factor_disabled')
+      .where('subject_id', '=', who.id)
+      .execute()
+    expect(audit).toEqual([{ details: { kind: 'totp' } }])
   })
 
   it('is erased with the account', async () => {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
-import type { Actor } from '#src/access/actor.ts'
+import { isStaff, type Actor, type UserActor } from '#src/access/actor.ts'
 import { appendAudit } from '#src/audit/audit.ts'
 import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
@@ -26,14 +26,31 @@ function totpFor(secretBase32: string, label: string) {
   })
 }
 
+/** Whether the account has any second factor: an authenticator app or a passkey. */
 export async function hasSecondFactor(db: Db, userId: string): Promise<boolean> {
+  return (await secondFactorCount(db, userId)) > 0
+}
+
+/** How many second factors the account has: the app counts one, each passkey one. */
+async function secondFactorCount(db: Db, userId: string): Promise<number> {
   const row = await db
-    .selectFrom('totp_credential')
-    .select('user_id')
-    .where('user_id', '=', userId)
-    .where('confirmed_at', 'is not', null)
+    .selectFrom('app_user as u')
+    .select((eb) => [
+      eb
+        .selectFrom('totp_credential')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('confirmed_at', 'is not', null)
+        .as('totp'),
+      eb
+        .selectFrom('passkey_credential')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .as('passkeys'),
+    ])
+    .where('u.id', '=', userId)
     .executeTakeFirst()
-  return !!row
+  return Number(row?.totp ?? 0) + Number(row?.passkeys ?? 0)
 }
 
 export async function secondFactorSummary(db: Db, userId: string) {
@@ -49,11 +66,59 @@ export async function secondFactorSummary(db: Db, userId: string) {
     .where('user_id', '=', userId)
     .where('used_at', 'is', null)
     .executeTakeFirstOrThrow()
+  const passkeys = await db
+    .selectFrom('passkey_credential')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
   return {
     totp: !!credential,
     totp_enabled_at: credential?.confirmed_at?.toISOString() ?? null,
+    passkeys: Number(passkeys.n),
     recovery_codes_left: Number(codes.n),
   }
+}
+
+/**
+ * Staff need a second factor (decision 015), so they may not remove their last one: they add
+ * another first (a passkey, say), or have the role taken away.
+ */
+export async function checkMayRemoveSecondFactor(db: Db, actor: UserActor): Promise<void> {
+  if (isStaff(actor) && (await secondFactorCount(db, actor.userId)) <= 1) {
+    throw new AppError(
+      'conflict',
+      'Staff need a second factor. Add another one before removing this one.',
+    )
+  }
+}
+
+/**
+ * With a second factor gone, no session of the person counts as opened with one any more: staff
+ * powers stop at once everywhere, and come back only after signing in with a factor that remains.
+ */
+export async function dropSecondFactorFromSessions(db: Db, userId: string): Promise<void> {
+  await db
+    .updateTable('user_session')
+    .set({ second_factor_at: null })
+    .where('user_id', '=', userId)
+    .execute()
+}
+
+/** New recovery codes in place of any old ones; answers them, to be shown this once. */
+export async function issueRecoveryCodes(db: Db, userId: string, now: Date): Promise<string[]> {
+  const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode)
+  await db.deleteFrom('recovery_code').where('user_id', '=', userId).execute()
+  await db
+    .insertInto('recovery_code')
+    .values(
+      codes.map((code) => ({
+        user_id: userId,
+        code_hash: hashRecoveryCode(code),
+        created_at: now,
+      })),
+    )
+    .execute()
+  return codes
 }
 
 /**
@@ -68,7 +133,7 @@ export async function beginTotpEnrolment(deps: Deps, actor: Actor) {
     .select('email')
     .where('id', '=', user.userId)
     .executeTakeFirstOrThrow()
-  if (await hasSecondFactor(deps.db, user.userId)) {
+  if (await hasTotp(deps.db, user.userId)) {
     throw new AppError('conflict', 'An authenticator app is already set up. Remove it first.')
   }
   const secret = new Secret({ size: 20 }).base32
@@ -163,25 +228,14 @@ export async function confirmTotpEnrolment(
       fields: { code: 'This code is not right. Check the time on your phone.' },
     })
   }
-  const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode)
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
+  const codes = await deps.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('totp_credential')
       .set({ confirmed_at: now })
       .where('user_id', '=', user.userId)
       .execute()
-    await trx.deleteFrom('recovery_code').where('user_id', '=', user.userId).execute()
-    await trx
-      .insertInto('recovery_code')
-      .values(
-        codes.map((code) => ({
-          user_id: user.userId,
-          code_hash: hashRecoveryCode(code),
-          created_at: now,
-        })),
-      )
-      .execute()
+    const issued = await issueRecoveryCodes(trx, user.userId, now)
     await appendAudit(
       deps,
       {
@@ -193,20 +247,33 @@ export async function confirmTotpEnrolment(
       },
       trx,
     )
+    return issued
   })
-  return { recovery_codes: codes }
+  // Showing a code from the app proved the second factor: the route renews this session as one
+  // opened with it.
+  return { recovery_codes: codes, userId: user.userId }
 }
 
-/** Removes the authenticator app and the recovery codes; asks for the password. */
+/**
+ * Removes the authenticator app; asks for the password. The recovery codes go with the last
+ * second factor. Every session of the person stops counting as opened with a second factor.
+ */
 export async function removeSecondFactor(
   deps: Deps,
   actor: Actor,
   input: { password: string; ip: string },
 ) {
   const { user } = await checkOwnPassword(deps, actor, { ...input, field: 'password' })
+  if (!(await hasTotp(deps.db, user.userId))) {
+    throw new AppError('conflict', 'No authenticator app is set up.')
+  }
+  await checkMayRemoveSecondFactor(deps.db, user)
   await deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('totp_credential').where('user_id', '=', user.userId).execute()
-    await trx.deleteFrom('recovery_code').where('user_id', '=', user.userId).execute()
+    if (!(await hasSecondFactor(trx, user.userId))) {
+      await trx.deleteFrom('recovery_code').where('user_id', '=', user.userId).execute()
+    }
+    await dropSecondFactorFromSessions(trx, user.userId)
     await appendAudit(
       deps,
       {
@@ -214,10 +281,21 @@ export async function removeSecondFactor(
         action: 'second_factor_disabled',
         subjectType: 'user',
         subjectId: user.userId,
+        details: { kind: 'totp' },
       },
       trx,
     )
   })
+}
+
+async function hasTotp(db: Db, userId: string) {
+  const row = await db
+    .selectFrom('totp_credential')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .where('confirmed_at', 'is not', null)
+    .executeTakeFirst()
+  return !!row
 }
 
 const refusedSecondFactor = () =>

@@ -1,4 +1,5 @@
 import { Secret, TOTP } from 'otpauth'
+import { consentTexts } from '#src/consent/consent.texts.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../tests/app.ts'
 import { lastMailedToken, person } from '../../tests/accounts.ts'
@@ -116,14 +117,18 @@ describe('the account pages, without JavaScript', () => {
     const ok = await b.post('/account/security/confirm', { ...hidden(wrong.html), code })
     expect(ok.res.status).toBe(200)
     expect(ok.html).toContain('Keep these recovery codes')
-    expect((await b.get('/account/security')).html).toContain('10 recovery codes left')
+    expect((await b.get('/account/security')).html).toContain('Recovery codes left: 10.')
   })
 
   it('gives and withdraws a consent, lists sessions and signs out everywhere', async () => {
     const { b } = await signedIn('ja')
     const consents = await b.get('/account/consents')
     const fields = hidden(consents.html)
-    const given = await b.post('/account/consents', { ...fields, purpose: 'health_data' })
+    const given = await b.post('/account/consents', {
+      ...fields,
+      purpose: 'health_data',
+      text_version: consentTexts.health_data.version,
+    })
     expect(given.res.status).toBe(303)
     expect((await b.get('/account/consents')).html).toContain('同意を取り消す')
 

@@ -1,14 +1,20 @@
 import { Hono } from 'hono'
-import { html, raw } from 'hono/html'
-import QRCode from 'qrcode'
-import { consentPurposes, consentTexts, type ConsentPurpose } from '#src/consent/consent.texts.ts'
-import { giveConsent, listConsents, withdrawConsent } from '#src/consent/consent.service.ts'
-import { translator, type Translate } from '#src/i18n/i18n.ts'
+import { html } from 'hono/html'
+import type { Translate } from '#src/i18n/i18n.ts'
 import { clientIp } from '#src/platform/client-ip.ts'
 import { AppError } from '#src/platform/errors.ts'
-import { checkFormToken, formToken } from '#src/platform/form-token.ts'
+import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
 import type { Html } from '#src/web/layout.ts'
+import {
+  dateTime,
+  passwordAgain,
+  passwordInput,
+  refusal,
+  status,
+  tokenField,
+  tr,
+} from './account-forms.ts'
 import { ChangeEmailInput, UpdateMeInput } from './accounts.schema.ts'
 import { field, formAlert, formFields, page, signedInPage, type Problems } from './auth.pages.ts'
 import { requestEmailChange } from './change-email.ts'
@@ -16,63 +22,13 @@ import { eraseAccount } from './erase-account.ts'
 import { exportAccount } from './export-account.ts'
 import { getMe, listSessions, revokeAllSessions, revokeSession, updateMe } from './me.ts'
 import { changePassword } from './password-reset.ts'
-import { beginTotpEnrolment, confirmTotpEnrolment, removeSecondFactor } from './second-factor.ts'
-import { reauthenticate } from './sign-in.ts'
 import { clearSessionCookie, startSession } from './user-session.ts'
 
 /**
- * The signed-in person's own pages: settings, sessions, second factor, consents, export and
- * erasure. Every write goes through the same services as the API.
+ * The signed-in person's own pages: settings, sessions, export and erasure (the second factor is
+ * in security.pages.ts, consents in src/consent). Every write goes through the same services as
+ * the API.
  */
-
-const tr = (c: AppContext) => translator(c.get('locale') ?? 'ja')
-
-/**
- * Messages for a refusal: the service names the fields it refused; `messages` says what to show
- * next to each. Anything that is not the person's doing is thrown on.
- */
-function refusal(
-  t: Translate,
-  error: unknown,
-  messages: Partial<Record<string, string>>,
-): Problems {
-  if (!(error instanceof AppError)) throw error
-  if (error.code === 'rate_limited') return { _: t('account.tooMany') }
-  if (error.code === 'forbidden') return { _: t('account.formExpired') }
-  if (error.code === 'invalid_input' || error.code === 'unauthenticated') {
-    const problems: Problems = {}
-    for (const name of Object.keys(error.fields ?? {})) {
-      const message = messages[name]
-      if (message) problems[name] = message
-    }
-    if (Object.keys(problems).length === 0) problems._ = messages._ ?? t('account.wrongPassword')
-    return problems
-  }
-  throw error
-}
-
-const tokenField = (c: AppContext) =>
-  html`<input type="hidden" name="form_token" value="${formToken(c)}" />`
-
-const passwordInput = (t: Translate, name: string, problems: Problems, isNew = false) =>
-  field(
-    t,
-    {
-      name,
-      label: isNew
-        ? 'account.passwordChange.new'
-        : name === 'current_password'
-          ? 'account.passwordChange.current'
-          : 'account.password',
-      type: 'password',
-      autocomplete: isNew ? 'new-password' : 'current-password',
-      maxlength: 1024,
-      ...(isNew ? { hint: 'account.passwordHint' as const } : {}),
-    },
-    problems,
-  )
-
-const status = (problems: Problems) => (Object.keys(problems).length > 0 ? 400 : 200)
 
 interface SettingsState {
   values?: Record<string, string>
@@ -176,13 +132,6 @@ async function settingsPage(c: AppContext, state: SettingsState = {}) {
   )
 }
 
-const dateTime = (c: AppContext, iso: string) =>
-  new Intl.DateTimeFormat(c.get('locale') === 'en' ? 'en-GB' : 'ja-JP', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Asia/Tokyo',
-  }).format(new Date(iso))
-
 async function sessionsPage(c: AppContext) {
   const sessions = await listSessions(c.get('deps'), c.get('actor'))
   return page(
@@ -219,125 +168,6 @@ async function sessionsPage(c: AppContext) {
           ${tokenField(c)}
           <button class="button" type="submit">${t('account.sessions.revokeAll')}</button>
         </form>`,
-  )
-}
-
-/** After the password was typed again: a renewed session, and the actor as it now stands. */
-async function passwordAgain(c: AppContext, password: string) {
-  const deps = c.get('deps')
-  const actor = c.get('actor')
-  const userId = await reauthenticate(deps, actor, { password, ip: clientIp(c) })
-  const secondFactorAt = actor.kind === 'user' ? actor.secondFactorAt : null
-  await startSession(c, deps, userId, { secondFactorAt })
-  if (actor.kind === 'user') c.set('actor', { ...actor, reauthenticatedAt: deps.clock.now() })
-}
-
-async function securityPage(c: AppContext, problems: Problems = {}, notice?: string) {
-  const me = await getMe(c.get('deps'), c.get('actor'))
-  return page(
-    c,
-    'account.security.title',
-    (t) =>
-      html`<h1>${t('account.security.title')}</h1>
-        ${notice ? html`<p class="callout" role="status">${notice}</p>` : ''}
-        ${formAlert(problems._)}
-        ${
-          me.second_factor.totp
-            ? html`<p>
-                  ${t('account.security.on', { count: me.second_factor.recovery_codes_left })}
-                </p>
-                <form method="post" action="/account/security/remove">
-                  ${tokenField(c)} ${passwordInput(t, 'password', problems)}
-                  <p>
-                    <button class="button button-secondary" type="submit">
-                      ${t('account.security.remove')}
-                    </button>
-                  </p>
-                </form>`
-            : html`<p>${t('account.security.off')}</p>
-                <form method="post" action="/account/security/begin">
-                  <p>${t('account.security.startLead')}</p>
-                  ${tokenField(c)} ${passwordInput(t, 'password', problems)}
-                  <p>
-                    <button class="button" type="submit">${t('account.security.start')}</button>
-                  </p>
-                </form>`
-        }`,
-    status(problems),
-  )
-}
-
-async function enrolPage(c: AppContext, secret: string, uri: string, problems: Problems = {}) {
-  const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
-  return page(
-    c,
-    'account.security.title',
-    (t) =>
-      html`<h1>${t('account.security.start')}</h1>
-        ${formAlert(problems._)}
-        <p>${t('account.security.scan')}</p>
-        <div class="qr-code" role="img" aria-label="QR code">${raw(svg)}</div>
-        <p>${t('account.security.secret')}: <span class="secret-text">${secret}</span></p>
-        <form method="post" action="/account/security/confirm">
-          <p>${t('account.security.confirmLead')}</p>
-          ${tokenField(c)}
-          <input type="hidden" name="secret" value="${secret}" />
-          ${field(
-            t,
-            {
-              name: 'code',
-              label: 'account.secondFactor.code',
-              type: 'text',
-              autocomplete: 'one-time-code',
-              inputmode: 'numeric',
-              maxlength: 12,
-            },
-            problems,
-          )}
-          <p><button class="button" type="submit">${t('account.security.confirm')}</button></p>
-        </form>`,
-    status(problems),
-  )
-}
-
-async function consentsPage(c: AppContext) {
-  const given = await listConsents(c.get('deps'), c.get('actor'))
-  const locale = c.get('locale') ?? 'ja'
-  return page(
-    c,
-    'account.consents.title',
-    (t) =>
-      html`<h1>${t('account.consents.title')}</h1>
-        <div class="account-sections">
-          ${consentPurposes.map((purpose) => {
-            const text = consentTexts[purpose][locale]
-            const current = given.find((g) => g.purpose === purpose && !g.withdrawn_at)
-            return html`<section class="account-card" aria-labelledby="consent-${purpose}">
-              <h2 id="consent-${purpose}">${text.title}</h2>
-              <p>${text.text}</p>
-              <p>
-                <strong
-                  >${
-                    current
-                      ? t('account.consents.given', {
-                          date: dateTime(c, current.given_at),
-                          version: current.text_version,
-                        })
-                      : t('account.consents.notGiven')
-                  }</strong
-                >
-              </p>
-              <form method="post" action="/account/consents">
-                ${tokenField(c)}
-                <input type="hidden" name="purpose" value="${purpose}" />
-                <input type="hidden" name="action" value="${current ? 'withdraw' : 'give'}" />
-                <button class="button${current ? ' button-secondary' : ''}" type="submit">
-                  ${current ? t('account.consents.withdraw') : t('account.consents.give')}
-                </button>
-              </form>
-            </section>`
-          })}
-        </div>`,
   )
 }
 
@@ -460,82 +290,6 @@ export function settingsPages() {
       await revokeAllSessions(c.get('deps'), c.get('actor'))
       clearSessionCookie(c, c.get('deps').env)
       return c.redirect('/sign-in', 303)
-    })
-    .get('/account/security', ...signedInPage, (c) => securityPage(c))
-    .post('/account/security/begin', ...signedInPage, async (c) => {
-      const t = tr(c)
-      const form = await formFields(c)
-      try {
-        checkFormToken(c, form.form_token)
-        await passwordAgain(c, form.password ?? '')
-        const { secret, otpauth_uri } = await beginTotpEnrolment(c.get('deps'), c.get('actor'))
-        return await enrolPage(c, secret, otpauth_uri)
-      } catch (error) {
-        return securityPage(c, refusal(t, error, { password: t('account.wrongPassword') }))
-      }
-    })
-    .post('/account/security/confirm', ...signedInPage, async (c) => {
-      const t = tr(c)
-      const form = await formFields(c)
-      const secret = /^[A-Z2-7]{16,64}$/.test(form.secret ?? '') ? (form.secret ?? '') : ''
-      let codes: string[]
-      try {
-        checkFormToken(c, form.form_token)
-        const result = await confirmTotpEnrolment(c.get('deps'), c.get('actor'), {
-          code: (form.code ?? '').replace(/\s/g, ''),
-          ip: clientIp(c),
-        })
-        codes = result.recovery_codes
-      } catch (error) {
-        const problems = refusal(t, error, { code: t('account.security.wrongCode') })
-        if (!problems.code && !problems._) problems.code = t('account.security.wrongCode')
-        if (!secret) return securityPage(c, problems)
-        const uri = `otpauth://totp/Tomoni?secret=${secret}&issuer=Tomoni`
-        return enrolPage(c, secret, uri, problems)
-      }
-      return page(
-        c,
-        'account.security.recoveryTitle',
-        (tt) =>
-          html`<h1>${tt('account.security.recoveryTitle')}</h1>
-            <p>${tt('account.security.recoveryLead')}</p>
-            <ul class="recovery-codes">
-              ${codes.map((code) => html`<li>${code}</li>`)}
-            </ul>
-            <p><a class="button" href="/account">${tt('account.settings.title')}</a></p>`,
-      )
-    })
-    .post('/account/security/remove', ...signedInPage, async (c) => {
-      const t = tr(c)
-      const form = await formFields(c)
-      try {
-        checkFormToken(c, form.form_token)
-        await removeSecondFactor(c.get('deps'), c.get('actor'), {
-          password: form.password ?? '',
-          ip: clientIp(c),
-        })
-      } catch (error) {
-        return securityPage(c, refusal(t, error, { password: t('account.wrongPassword') }))
-      }
-      return securityPage(c, {}, t('account.security.removed'))
-    })
-    .get('/account/consents', ...signedInPage, (c) => consentsPage(c))
-    .post('/account/consents', ...signedInPage, async (c) => {
-      const form = await formFields(c)
-      checkFormToken(c, form.form_token)
-      const purpose = consentPurposes.find((p) => p === form.purpose)
-      if (!purpose) throw new AppError('invalid_input', 'Unknown purpose.')
-      const deps = c.get('deps')
-      if (form.action === 'withdraw') {
-        await withdrawConsent(deps, c.get('actor'), { purpose })
-      } else {
-        await giveConsent(deps, c.get('actor'), {
-          purpose: purpose satisfies ConsentPurpose,
-          text_version: consentTexts[purpose].version,
-          locale: c.get('locale') ?? 'ja',
-        })
-      }
-      return c.redirect('/account/consents', 303)
     })
     .get('/account/export', ...signedInPage, (c) => passwordPage(c, 'export'))
     .post('/account/export', ...signedInPage, async (c) => {

@@ -137,6 +137,21 @@ export async function findPendingSession(c: AppContext, deps: Pick<Deps, 'db' | 
     .executeTakeFirst()
 }
 
+/**
+ * Whose second factor a request may present, and from which session: the person whose sign-in
+ * waits for it, or the signed-in person whose session was opened without one (a step up, say for
+ * a staff power).
+ */
+export async function secondFactorCandidate(
+  c: AppContext,
+  deps: Pick<Deps, 'db' | 'clock' | 'env'>,
+): Promise<{ userId: string; sessionId: string } | undefined> {
+  const pending = await findPendingSession(c, deps)
+  if (pending) return { userId: pending.user_id, sessionId: pending.id }
+  const actor = c.get('actor')
+  return actor.kind === 'user' ? { userId: actor.userId, sessionId: actor.sessionId } : undefined
+}
+
 export function clearSessionCookie(c: AppContext, env: Env) {
   const cookie = sessionCookie(env)
   deleteCookie(c, cookie.name, { path: '/', secure: cookie.secure })

@@ -32,16 +32,32 @@ export type AuditAction =
   | 'consent_withdrawn'
   | 'data_exported'
   | 'account_erased'
+  // Scoped to an organisation (`organisation:ID`), for its admins' view of the log.
+  | 'organisation_created'
+  | 'organisation_claimed'
+  | 'claim_requested'
+  | 'claim_approved'
+  | 'claim_rejected'
+  | 'listing_changed'
+  | 'listing_confirmed'
+  | 'listing_moderated'
+  | 'confidential_record_read'
 
 export interface AuditEntry {
   actorId: string | null
   action: AuditAction
   subjectType?: string
   subjectId?: string
-  /** The organisation or group the entry belongs to, e.g. `organisation:…`, for scoped views. */
+  /**
+   * The organisation the entry belongs to (`organisationScope(id)`), so that its admins see it;
+   * a group's entries carry its organisation's scope, and the group in subject or details.
+   */
   scope?: string
   details?: { [key: string]: Json }
 }
+
+/** The scope of an entry that belongs to an organisation: its admins see it in their log. */
+export const organisationScope = (organisationId: string) => `organisation:${organisationId}`
 
 /** The first entry's predecessor. */
 export const genesisHash = '0'.repeat(64)

@@ -1,8 +1,9 @@
-import { requireUser, type Actor } from '#src/access/actor.ts'
+import { requireUser, type Actor, type UserActor } from '#src/access/actor.ts'
 import { appendAudit } from '#src/audit/audit.ts'
 import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
+import { endMembershipsForWithdrawnConsent } from '#src/membership/membership.personal-data.ts'
 import { consentTexts, type ConsentPurpose } from './consent.texts.ts'
 
 /** Whether the person has consent in force for a purpose: what later features ask before processing. */
@@ -19,6 +20,40 @@ export async function hasConsent(
     .where('withdrawn_at', 'is', null)
     .executeTakeFirst()
   return !!row
+}
+
+/**
+ * The consent a processing needs, asked right after the caller's own policy: without it, 409
+ * `consent_required` (naming the purpose in `fields`), which a page answers with the consent
+ * form. Ask at every use, not once: a withdrawn consent stops what it covered at once.
+ */
+export async function requireConsent(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  purpose: ConsentPurpose,
+): Promise<UserActor> {
+  const user = requireUser(actor)
+  if (!(await hasConsent(deps.db, user.userId, purpose))) {
+    throw new AppError(
+      'consent_required',
+      'This needs your consent first. Read the consent text and give it to continue.',
+      { fields: { purpose } },
+    )
+  }
+  return user
+}
+
+/**
+ * What stops when a consent is withdrawn, beyond the checks every later use makes. Keeping
+ * health information covers group memberships, which end; news from organisations is checked
+ * when it would be sent.
+ */
+const onWithdrawal: Record<
+  ConsentPurpose,
+  (db: Db, userId: string, now: Date) => Promise<unknown>
+> = {
+  health_data: endMembershipsForWithdrawnConsent,
+  contact_by_organisation: () => Promise.resolve(),
 }
 
 export async function listConsents(deps: Pick<Deps, 'db'>, actor: Actor) {
@@ -93,6 +128,7 @@ export async function withdrawConsent(
       .where('withdrawn_at', 'is', null)
       .executeTakeFirst()
     if (updated.numUpdatedRows === 0n) throw notFound('No consent in force for this purpose.')
+    await onWithdrawal[input.purpose](trx, user.userId, deps.clock.now())
     await appendAudit(
       deps,
       {

@@ -4,14 +4,15 @@
  */
 export const consentTexts = {
   health_data: {
-    version: '2026-11-22',
+    // 2026-12-06: says that withdrawing ends the memberships (it did not say so before).
+    version: '2026-12-06',
     ja: {
       title: '健康に関する情報の保存',
-      text: 'あなたが入力する病名・診断、参加するグループ、質問票への回答を Tomoni に保存し、あなたが参加するグループの運営者に見せることに同意します。これらは「要配慮個人情報」です。同意はいつでも取り消せます。取り消すと、新しい情報は保存されなくなり、グループへの参加もできなくなります。',
+      text: 'あなたが入力する病名・診断、参加するグループ、質問票への回答を Tomoni に保存し、あなたが参加するグループの運営者に見せることに同意します。これらは「要配慮個人情報」です。同意はいつでも取り消せます。取り消すと、新しい情報は保存されなくなり、参加中のグループからは退会となり、新たにグループに参加することもできなくなります。',
     },
     en: {
       title: 'Keeping information about your health',
-      text: 'I agree that Tomoni keeps the conditions and diagnoses I enter, the groups I join and my answers to questionnaires, and shows them to the people who run the groups I join. This is sensitive health information. I can withdraw this consent at any time; Tomoni then stops keeping new information and I can no longer join groups.',
+      text: 'I agree that Tomoni keeps the conditions and diagnoses I enter, the groups I join and my answers to questionnaires, and shows them to the people who run the groups I join. This is sensitive health information. I can withdraw this consent at any time; Tomoni then stops keeping new information, my group memberships end, and I can no longer join groups.',
     },
   },
   contact_by_organisation: {

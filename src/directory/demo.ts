@@ -41,7 +41,7 @@ export function readDemoRecords(file = demoFile): DemoRecord[] {
 }
 
 export async function loadDemo(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'secrets'>,
   options: {
     records?: DemoRecord[]
     /** Only the first N organisations of each register (for tests). */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { system } from '#src/access/actor.ts'
 import { grantRole } from '#src/access/roles.service.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
-import { createAccount, person, send } from '../../tests/accounts.ts'
+import { addSecondFactor, createAccount, person, send } from '../../tests/accounts.ts'
 import { createTestApp } from '../../tests/app.ts'
 import { saveOrganisation } from './groups.service.ts'
 
@@ -48,6 +48,10 @@ describe('organisation self-service', () => {
       scopeId: 'org-other',
       role: 'staff',
     })
+    // Staff powers count only in a session opened with a second factor.
+    for (const who of [admin, colleague, otherStaff, moderator]) {
+      who.cookie = (await addSecondFactor(t, who)).cookie
+    }
   })
   afterAll(() => t.close())
 
@@ -182,6 +186,31 @@ describe('organisation self-service', () => {
       .where('id', '=', groupId)
       .executeTakeFirstOrThrow()
     expect(group).toEqual({ capacity: 25, organisation_id: orgId })
+  })
+
+  it('asks staff signed in without a second factor to use one, and changes nothing', async () => {
+    const unsecured = await createAccount(t)
+    await grantRole(t.deps, system, {
+      userId: unsecured.id,
+      scopeType: 'organisation',
+      scopeId: orgId,
+      role: 'admin',
+    })
+    for (const [method, path, body] of [
+      ['PATCH', `/api/v1/organisations/${orgId}`, { url: 'https://evil.example/' }],
+      ['PATCH', `/api/v1/groups/${groupId}`, { capacity: 2 }],
+      ['GET', `/api/v1/groups/${groupId}/history`, undefined],
+    ] as const) {
+      const res = await send(t, method, path, { body, cookie: unsecured.cookie })
+      expect(res.status, `${method} ${path}`).toBe(403)
+      expect(await res.json()).toMatchObject({ error: { code: 'second_factor_required' } })
+    }
+    const group = await t.deps.db
+      .selectFrom('grp')
+      .select('capacity')
+      .where('id', '=', groupId)
+      .executeTakeFirstOrThrow()
+    expect(group.capacity).toBe(25)
   })
 
   it('lets a platform moderator write to any organisation', async () => {

@@ -198,7 +198,7 @@ describe('the directory services', () => {
     expect(result.result).toBe('updated')
     const again = await updateGroup(t.deps, actor, 'grp-chiba', { audience: ['family', 'parents'] })
     expect(again.result).toBe('unchanged')
-    const history = await fieldHistory(t.deps, 'group', 'grp-chiba')
+    const history = await fieldHistory(t.deps, system, 'group', 'grp-chiba')
     expect(history.map((h) => [h.field, h.old, h.new, h.actor])).toEqual([
       ['audience', ['parents'], ['family', 'parents'], 'system'],
       ['accepting_members', true, false, 'system'],
@@ -208,15 +208,15 @@ describe('the directory services', () => {
   it('lets only the organisation’s staff and moderators change a group', async () => {
     const stranger: Actor = {
       kind: 'user',
-      userId: 'u1',
+      userId: '00000000-0000-4000-8000-0000000000a1',
       sessionId: 's1',
       roles: [{ scopeType: 'organisation', scopeId: 'org-other', role: 'staff' }],
       reauthenticatedAt: new Date(),
+      secondFactorAt: new Date(),
     }
+    // Another organisation's private side does not exist for them.
     await expect(updateGroup(t.deps, stranger, 'grp-chiba', { capacity: 5 })).rejects.toMatchObject(
-      {
-        code: 'forbidden',
-      },
+      { code: 'not_found' },
     )
     await expect(
       updateGroup(t.deps, { kind: 'anonymous' }, 'grp-chiba', { capacity: 5 }),
@@ -227,6 +227,10 @@ describe('the directory services', () => {
       ...stranger,
       roles: [{ scopeType: 'organisation', scopeId: 'org-chiba', role: 'staff' }],
     }
+    // Staff powers need a session opened with a second factor.
+    await expect(
+      updateGroup(t.deps, { ...staff, secondFactorAt: null }, 'grp-chiba', { capacity: 5 }),
+    ).rejects.toMatchObject({ code: 'second_factor_required' })
     await expect(updateGroup(t.deps, staff, 'grp-chiba', { capacity: 5 })).resolves.toMatchObject({
       result: 'updated',
     })

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { z } from '@hono/zod-openapi'
-import { hasRole, type Actor } from '#src/access/actor.ts'
+import type { Actor } from '#src/access/actor.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
+import {
+  decideOrganisationManager,
+  requireGroupListingManager,
+  requireListingConfirmer,
+  requireOrganisationCreator,
+  requireOrganisationManager,
+  secondFactorRequired,
+} from '#src/access/policies.ts'
 import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
@@ -32,35 +41,8 @@ import { nextMeetingOf } from './schedule.ts'
 export type Source = 'hsds_import' | 'tomoni' | 'public_register'
 export type SaveResult = 'created' | 'updated' | 'unchanged'
 type ServiceDeps = Pick<Deps, 'db' | 'clock'>
-
-// ---------------------------------------------------------------------------------------------
-// Policy
-
-/**
- * Who may change a listing: the command line, platform admins and moderators, and the
- * organisation's own admins and staff.
- */
-function assertCanEdit(actor: Actor, organisationId: string): void {
-  if (actor.kind === 'system') return
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  if (
-    hasRole(actor, 'platform', 'admin') ||
-    hasRole(actor, 'platform', 'moderator') ||
-    hasRole(actor, 'organisation', 'admin', organisationId) ||
-    hasRole(actor, 'organisation', 'staff', organisationId)
-  ) {
-    return
-  }
-  throw new AppError('forbidden', 'Only the organisation’s staff and moderators may change this.')
-}
-
-/** New organisations come from moderators and the command line until self-service exists. */
-function assertCanCreateOrganisation(actor: Actor): void {
-  if (actor.kind === 'system') return
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  if (hasRole(actor, 'platform', 'admin') || hasRole(actor, 'platform', 'moderator')) return
-  throw new AppError('forbidden', 'Only moderators may add organisations for now.')
-}
+/** Writes also record people's changes in the audit log, which is keyed. */
+type WriteDeps = Pick<Deps, 'db' | 'clock' | 'secrets'>
 
 const actorLabel = (actor: Actor) =>
   actor.kind === 'user' ? `user:${actor.userId}` : actor.kind === 'system' ? 'system' : 'anonymous'
@@ -138,11 +120,47 @@ async function writeHistory(
     .execute()
 }
 
+/** Who changed what in a listing, for the organisation's managers. */
+/**
+ * A person's change to a listing also goes to its organisation's audit log, naming the fields
+ * (their values are in the field history). Imports and the operator's commands are recorded in
+ * the field history only: an import touches thousands of listings, and says so itself.
+ */
+async function auditListing(
+  deps: WriteDeps,
+  trx: Db,
+  actor: Actor,
+  entry: {
+    action: 'listing_changed' | 'listing_confirmed'
+    entity: 'organisation' | 'group'
+    entityId: string
+    organisationId: string
+    fields?: string[]
+  },
+) {
+  if (actor.kind !== 'user') return
+  await appendAudit(
+    deps,
+    {
+      actorId: actor.userId,
+      action: entry.action,
+      subjectType: entry.entity,
+      subjectId: entry.entityId,
+      scope: organisationScope(entry.organisationId),
+      details: entry.fields ? { fields: entry.fields } : {},
+    },
+    trx,
+  )
+}
+
 export async function fieldHistory(
   deps: Pick<Deps, 'db'>,
+  actor: Actor,
   entity: 'organisation' | 'group',
   id: string,
 ) {
+  if (entity === 'organisation') requireOrganisationManager(actor, id)
+  else await requireGroupListingManager(deps.db, actor, id)
   return deps.db
     .selectFrom('field_history')
     .select(['field', 'old', 'new', 'actor', 'at'])
@@ -194,7 +212,7 @@ async function loadStoredOrganisation(db: Db, id: string): Promise<StoredOrganis
  * form, the API and the importers, so that every change lands in the field history.
  */
 export async function saveOrganisation(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   raw: OrganisationInputRaw,
   options: { source: Source; mode?: 'create' | 'update' | 'upsert' },
@@ -207,12 +225,12 @@ export async function saveOrganisation(
     return await deps.db.transaction().execute(async (trx) => {
       const existing = await loadStoredOrganisation(trx, id)
       if (existing) {
+        requireOrganisationManager(actor, id)
         if (mode === 'create')
           throw new AppError('conflict', 'An organisation with this id exists.')
-        assertCanEdit(actor, id)
       } else {
+        requireOrganisationCreator(actor)
         if (mode === 'update') throw notFound('No such organisation.')
-        assertCanCreateOrganisation(actor)
       }
       if (input.parent_id) {
         const parent = await trx
@@ -255,6 +273,13 @@ export async function saveOrganisation(
         actor,
         now,
       )
+      await auditListing(deps, trx, actor, {
+        action: 'listing_changed',
+        entity: 'organisation',
+        entityId: id,
+        organisationId: id,
+        fields: changed,
+      })
       return { id, result: 'updated' as const }
     })
   } catch (error) {
@@ -263,15 +288,29 @@ export async function saveOrganisation(
   }
 }
 
+/** Saying "we are a chapter of X" is X's to say: its managers (or a moderator). */
+export function checkParentOrganisation(actor: Actor, parentId: string): void {
+  const decision = decideOrganisationManager(actor, parentId)
+  if (decision === 'second_factor_required') throw secondFactorRequired()
+  if (decision === 'deny') {
+    throw new AppError('invalid_input', 'Some of the input is not valid.', {
+      fields: { parent_id: 'only the parent organisation’s staff can add a chapter to it' },
+    })
+  }
+}
+
 export async function updateOrganisation(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   id: string,
   patch: Partial<OrganisationInputRaw>,
 ) {
+  requireOrganisationManager(actor, id)
   const existing = await loadStoredOrganisation(deps.db, id)
   if (!existing) throw notFound('No such organisation.')
-  assertCanEdit(actor, id)
+  if (typeof patch.parent_id === 'string' && patch.parent_id !== existing.parent_id) {
+    checkParentOrganisation(actor, patch.parent_id)
+  }
   return saveOrganisation(
     deps,
     actor,
@@ -401,17 +440,20 @@ const withoutMeta = ({ meta: _meta, ...group }: LoadedGroup): StoredGroup => gro
  * checked first, so nothing is saved unless all of it is. Changed fields go to the history.
  */
 export async function saveGroup(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   raw: GroupInputRaw,
   options: { source: Source; mode?: 'create' | 'update' | 'upsert'; places?: PlaceResolver },
 ): Promise<{ id: string; result: SaveResult }> {
+  // The organisation named decides who may write; asked before anything else is looked at.
+  if (typeof raw.organisation_id === 'string')
+    requireOrganisationManager(actor, raw.organisation_id)
   const input = parseInput(GroupInput, raw)
+  requireOrganisationManager(actor, input.organisation_id)
   const mode = options.mode ?? 'upsert'
   const id = input.id ?? crypto.randomUUID()
   const now = deps.clock.now()
   const places = options.places ?? placeResolver(deps.db)
-  assertCanEdit(actor, input.organisation_id)
   // Resolving places and conditions only reads reference data, so it happens before the
   // transaction (on the embedded database a transaction holds its only connection).
   const stored = await toStoredGroup(input, id, places)
@@ -435,7 +477,7 @@ export async function saveGroup(
         throw new AppError('conflict', 'A group with this id exists.')
       if (!loaded && mode === 'update') throw notFound('No such group.')
       if (loaded && loaded.organisation_id !== input.organisation_id) {
-        assertCanEdit(actor, loaded.organisation_id)
+        requireOrganisationManager(actor, loaded.organisation_id)
       }
       if (!loaded) {
         await writeGroup(trx, stored, derived, { source: options.source, now, isNew: true })
@@ -453,6 +495,13 @@ export async function saveGroup(
         actor,
         now,
       )
+      await auditListing(deps, trx, actor, {
+        action: 'listing_changed',
+        entity: 'group',
+        entityId: id,
+        organisationId: stored.organisation_id,
+        fields: changed,
+      })
       return { id, result: 'updated' as const }
     })
   } catch (error) {
@@ -461,29 +510,37 @@ export async function saveGroup(
   }
 }
 
-export const createGroup = (deps: ServiceDeps, actor: Actor, raw: GroupInputRaw) =>
+export const createGroup = (deps: WriteDeps, actor: Actor, raw: GroupInputRaw) =>
   saveGroup(deps, actor, raw, { source: 'tomoni', mode: 'create' })
 
 /** Changes some fields of a group; the rest stay as they are. */
 export async function updateGroup(
-  deps: ServiceDeps,
+  deps: WriteDeps,
   actor: Actor,
   id: string,
   patch: Partial<GroupInputRaw>,
 ) {
+  await requireGroupListingManager(deps.db, actor, id)
   const loaded = await loadGroup(deps.db, id)
   if (!loaded) throw notFound('No such group.')
-  assertCanEdit(actor, loaded.organisation_id)
   // The stored form is valid input by construction; the merged whole is validated again.
   const merged = { ...withoutMeta(loaded), ...patch, id } as GroupInputRaw
   return saveGroup(deps, actor, merged, { source: 'tomoni', mode: 'update' })
 }
 
-/** "This listing is still right": one click for the organisation, and the listing is fresh again. */
-export async function confirmGroup(deps: ServiceDeps, actor: Actor, id: string) {
+/**
+ * "This listing is still right": one click for the organisation, and the listing is fresh again.
+ * `proof.mailedLink` only from the checked link of a reminder mail (see requireListingConfirmer).
+ */
+export async function confirmGroup(
+  deps: WriteDeps,
+  actor: Actor,
+  id: string,
+  proof: { mailedLink: boolean } = { mailedLink: false },
+) {
+  await requireListingConfirmer(deps.db, actor, id, proof)
   const loaded = await loadGroup(deps.db, id)
   if (!loaded) throw notFound('No such group.')
-  assertCanEdit(actor, loaded.organisation_id)
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('grp').set({ last_confirmed_at: now }).where('id', '=', id).execute()
@@ -501,6 +558,12 @@ export async function confirmGroup(deps: ServiceDeps, actor: Actor, id: string) 
       actor,
       now,
     )
+    await auditListing(deps, trx, actor, {
+      action: 'listing_confirmed',
+      entity: 'group',
+      entityId: id,
+      organisationId: loaded.organisation_id,
+    })
   })
 }
 

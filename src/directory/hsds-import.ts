@@ -87,7 +87,7 @@ const reasonOf = (error: unknown): string => {
  * reported and skipped, and the rest goes in. Idempotent by HSDS id.
  */
 export async function importOrganizations(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'secrets'>,
   actor: Actor,
   organizations: Hsds[],
   options: { rejections?: Rejection[]; onProgress?: (done: number, total: number) => void } = {},
@@ -159,7 +159,7 @@ export async function importOrganizations(
 }
 
 export async function importHsds(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'secrets'>,
   actor: Actor,
   source: string,
   options: { onProgress?: (done: number, total: number) => void } = {},

@@ -73,7 +73,7 @@ describe('HSDS import and export', () => {
     service.status = 'temporarily closed'
     const report = await importOrganizations(t.deps, system, organizations)
     expect(report.groups).toEqual({ created: 0, updated: 1, unchanged: 39 })
-    const history = await fieldHistory(t.deps, 'group', String(service.id))
+    const history = await fieldHistory(t.deps, system, 'group', String(service.id))
     expect(history.map((h) => h.field)).toEqual(['description', 'status'])
     expect(history[1]).toMatchObject({ old: 'active', new: 'paused', actor: 'system' })
     // Back as it was, for the tests below.

@@ -1,4 +1,3 @@
-import { hasRole, type Actor } from '#src/access/actor.ts'
 import type { Db } from '#src/platform/db.ts'
 
 /**
@@ -30,23 +29,5 @@ export async function activeGroupIds(db: Db, userId: string): Promise<string[]> 
   return rows.map((r) => r.group_id)
 }
 
-/**
- * Whether the actor runs this group: its facilitators and co-facilitators, the staff and admins of
- * the organisation it belongs to. Staff powers count only in a session opened with a second factor.
- */
-export async function canManageGroup(db: Db, actor: Actor, groupId: string): Promise<boolean> {
-  if (actor.kind === 'system') return true
-  if (actor.kind !== 'user' || !actor.secondFactorAt) return false
-  if (hasRole(actor, 'group', 'facilitator', groupId)) return true
-  if (hasRole(actor, 'group', 'co_facilitator', groupId)) return true
-  const group = await db
-    .selectFrom('grp')
-    .select('organisation_id')
-    .where('id', '=', groupId)
-    .executeTakeFirst()
-  if (!group) return false
-  return (
-    hasRole(actor, 'organisation', 'admin', group.organisation_id) ||
-    hasRole(actor, 'organisation', 'staff', group.organisation_id)
-  )
-}
+/** Who runs a group is an access question: answered in src/access/policies.ts. */
+export { canManageGroup } from '#src/access/policies.ts'

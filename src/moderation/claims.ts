@@ -5,12 +5,14 @@
  * the first, staff after), which is what lets a person edit the listings.
  */
 import { hasRole, requireUser, system, type Actor } from '#src/access/actor.ts'
+import { requireModerator } from '#src/access/policies.ts'
 import { grantRole } from '#src/access/roles.service.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
 import type { OrganisationInputRaw } from '#src/directory/groups.schema.ts'
-import { saveOrganisation } from '#src/directory/groups.service.ts'
+import { checkParentOrganisation, saveOrganisation } from '#src/directory/groups.service.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
-import { actorId, isModerator, maxDetails, recordAction } from './moderation.service.ts'
+import { actorId, maxDetails, recordAction } from './moderation.service.ts'
 
 /**
  * Mail services anyone can have an address at: an address there proves nothing about an
@@ -220,6 +222,18 @@ export async function claimOrganisation(
         actorId: user.userId,
         at: now,
       })
+      await appendAudit(
+        deps,
+        {
+          actorId: user.userId,
+          action: 'organisation_claimed',
+          subjectType: 'organisation',
+          subjectId: organisationId,
+          scope: organisationScope(organisationId),
+          details: { role, by: 'domain' },
+        },
+        trx,
+      )
     })
     return { status: 'claimed', role }
   }
@@ -232,20 +246,36 @@ export async function claimOrganisation(
     .where('status', '=', 'open')
     .executeTakeFirst()
   if (open) return { status: 'pending', request_id: open.id }
-  const row = await deps.db
-    .insertInto('moderation_item')
-    .values({
-      kind: 'claim',
-      reason: null,
-      organisation_id: organisationId,
-      group_id: null,
-      details: message,
-      reporter_id: user.userId,
-      locale: input.locale,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const item = await trx
+      .insertInto('moderation_item')
+      .values({
+        kind: 'claim',
+        reason: null,
+        organisation_id: organisationId,
+        group_id: null,
+        details: message,
+        reporter_id: user.userId,
+        locale: input.locale,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    // The message is the moderators' to read; the log says only that a claim was made.
+    await appendAudit(
+      deps,
+      {
+        actorId: user.userId,
+        action: 'claim_requested',
+        subjectType: 'organisation',
+        subjectId: organisationId,
+        scope: organisationScope(organisationId),
+        details: { item: item.id },
+      },
+      trx,
+    )
+    return item
+  })
   return { status: 'pending', request_id: row.id }
 }
 
@@ -257,7 +287,7 @@ export async function decideClaim(
   approve: boolean,
   note: string,
 ): Promise<void> {
-  if (!isModerator(actor)) throw notFound()
+  requireModerator(actor)
   const text = note.trim()
   if (!text) {
     throw new AppError('invalid_input', 'Some of the input is not valid.', {
@@ -294,6 +324,18 @@ export async function decideClaim(
       actorId: actorId(actor),
       at: now,
     })
+    await appendAudit(
+      deps,
+      {
+        actorId: actorId(actor),
+        action: approve ? 'claim_approved' : 'claim_rejected',
+        subjectType: 'organisation',
+        subjectId: item.organisation_id,
+        scope: organisationScope(item.organisation_id),
+        details: role ? { item: item.id, role } : { item: item.id },
+      },
+      trx,
+    )
     await trx
       .updateTable('moderation_item')
       .set({
@@ -319,18 +361,7 @@ export async function createOwnOrganisation(
   const user = requireUser(actor)
   const address = await confirmedAddress(deps, user.userId)
   const input = withoutId(raw)
-  if (input.parent_id) {
-    // Saying "we are a chapter of X" is X's to say: its staff or a moderator.
-    const allowed =
-      isModerator(actor) ||
-      hasRole(user, 'organisation', 'admin', input.parent_id) ||
-      hasRole(user, 'organisation', 'staff', input.parent_id)
-    if (!allowed) {
-      throw new AppError('invalid_input', 'Some of the input is not valid.', {
-        fields: { parent_id: 'only the parent organisation’s staff can add a chapter to it' },
-      })
-    }
-  }
+  if (input.parent_id) checkParentOrganisation(actor, input.parent_id)
   // The person may not create organisations under the service's rule, so the platform does it
   // for them, having checked who they are.
   const { id } = await saveOrganisation(deps, system, input, { source: 'tomoni', mode: 'create' })
@@ -348,5 +379,13 @@ export async function createOwnOrganisation(
       .where('id', '=', id)
       .execute()
   }
+  await appendAudit(deps, {
+    actorId: user.userId,
+    action: 'organisation_created',
+    subjectType: 'organisation',
+    subjectId: id,
+    scope: organisationScope(id),
+    details: { claimed },
+  })
   return { id, role: 'admin', claimed }
 }

@@ -56,7 +56,10 @@ const body = <T extends z.ZodType>(schema: T) => ({
 const errors = {
   400: json(ErrorBody, 'Input not valid'),
   401: json(ErrorBody, 'Not signed in'),
-  403: json(ErrorBody, 'Refused: a write from another site'),
+  403: json(
+    ErrorBody,
+    'Refused: a write from another site, or `second_factor_required` (moderators must sign in with a second factor)',
+  ),
   404: json(ErrorBody, 'Not found, or not for you'),
   409: json(ErrorBody, 'Dealt with already'),
   429: json(ErrorBody, 'Too many reports; see Retry-After'),

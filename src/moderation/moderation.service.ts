@@ -4,7 +4,9 @@
  * listing go through the directory's one write path, so they land in its field history too.
  */
 import { sql } from 'kysely'
-import { hasRole, type Actor } from '#src/access/actor.ts'
+import type { Actor } from '#src/access/actor.ts'
+import { requireModerator } from '#src/access/policies.ts'
+import { appendAudit, organisationScope } from '#src/audit/audit.ts'
 import { freshnessCutoffs } from '#src/directory/freshness.ts'
 import type { GroupInputRaw } from '#src/directory/groups.schema.ts'
 import { updateGroup } from '#src/directory/groups.service.ts'
@@ -14,29 +16,14 @@ import { AppError, notFound } from '#src/platform/errors.ts'
 import { decideClaim } from './claims.ts'
 import { reportReasons, suggestionFields, type ModerationActionName } from './moderation.tables.ts'
 
-type ServiceDeps = Pick<Deps, 'db' | 'clock'>
+type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'secrets'>
 
 export const maxDetails = 5000
 export const maxNote = 2000
 
-// ---------------------------------------------------------------------------------------------
-// Who may moderate
+// Who may moderate: requireModerator in src/access/policies.ts.
 
 const withoutIds = ({ id: _id, organisation_id: _org, ...rest }: Partial<GroupInputRaw>) => rest
-
-export const isModerator = (actor: Actor) =>
-  actor.kind === 'system' ||
-  hasRole(actor, 'platform', 'moderator') ||
-  hasRole(actor, 'platform', 'admin')
-
-/**
- * Moderation is not anyone else's to know of: others get 404, as for a thing that is not there.
- * Anonymous callers are asked to sign in.
- */
-export function requireModerator(actor: Actor): void {
-  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Please sign in.')
-  if (!isModerator(actor)) throw notFound()
-}
 
 export const actorId = (actor: Actor) => (actor.kind === 'user' ? actor.userId : null)
 const actorLabel = (actor: Actor) => (actor.kind === 'user' ? `user:${actor.userId}` : 'system')
@@ -315,7 +302,7 @@ export async function actOnGroup(
   const note = checkNote(input.note)
   const group = await deps.db
     .selectFrom('grp')
-    .select(['id', 'status', 'verified_at', 'hidden_at', 'last_checked_at'])
+    .select(['id', 'organisation_id', 'status', 'verified_at', 'hidden_at', 'last_checked_at'])
     .where('id', '=', groupId)
     .executeTakeFirst()
   if (!group) throw notFound('No such group.')
@@ -391,6 +378,20 @@ export async function actOnGroup(
       actorId: actorId(actor),
       at: now,
     })
+    // The organisation's admins see that a moderator acted on their listing (the note is the
+    // moderators' own record).
+    await appendAudit(
+      deps,
+      {
+        actorId: actorId(actor),
+        action: 'listing_moderated',
+        subjectType: 'group',
+        subjectId: groupId,
+        scope: organisationScope(group.organisation_id),
+        details: { action },
+      },
+      trx,
+    )
     if (itemId) {
       await trx
         .updateTable('moderation_item')
@@ -477,6 +478,18 @@ export async function verifyOrganisation(
       actorId: actorId(actor),
       at: now,
     })
+    await appendAudit(
+      deps,
+      {
+        actorId: actorId(actor),
+        action: 'listing_moderated',
+        subjectType: 'organisation',
+        subjectId: organisationId,
+        scope: organisationScope(organisationId),
+        details: { action: 'verify_organisation' },
+      },
+      trx,
+    )
   })
 }
 

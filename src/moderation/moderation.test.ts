@@ -4,7 +4,7 @@ import { grantRole } from '#src/access/roles.service.ts'
 import { createGroup, saveOrganisation } from '#src/directory/groups.service.ts'
 import { translate } from '#src/i18n/i18n.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
-import { createAccount, person, send } from '../../tests/accounts.ts'
+import { addSecondFactor, createAccount, person, send } from '../../tests/accounts.ts'
 import { createTestApp } from '../../tests/app.ts'
 
 type Account = Awaited<ReturnType<typeof createAccount>>
@@ -50,6 +50,9 @@ describe('the moderation queue', () => {
       scopeId: null,
       role: 'moderator',
     })
+    // Moderating and staff work count only in a session opened with a second factor.
+    moderator.cookie = (await addSecondFactor(t, moderator)).cookie
+    staff.cookie = (await addSecondFactor(t, staff)).cookie
     await saveOrganisation(t.deps, system, fixtureOrganisation, { source: 'tomoni' })
     await grantRole(t.deps, system, {
       userId: staff.id,
@@ -107,12 +110,23 @@ describe('the moderation queue', () => {
       ['GET', '/api/v1/moderation/groups/grp-a/actions', undefined],
       ['GET', '/api/v1/moderation/organisations/org-chiba-parents/actions', undefined],
     ] as const
+    // A moderator whose session was opened with the password alone is asked for the second factor.
+    const unsecured = await createAccount(t)
+    await grantRole(t.deps, system, {
+      userId: unsecured.id,
+      scopeType: 'platform',
+      scopeId: null,
+      role: 'moderator',
+    })
     for (const [method, path, body] of writes) {
       expect((await send(t, method, path, { body })).status, `${path} anonymous`).toBe(401)
       for (const who of [staff, member]) {
         const res = await send(t, method, path, { body, cookie: who.cookie })
         expect(res.status, `${path} ${who.email}`).toBe(404)
       }
+      const res = await send(t, method, path, { body, cookie: unsecured.cookie })
+      expect(res.status, `${path} without a second factor`).toBe(403)
+      expect(await res.json()).toMatchObject({ error: { code: 'second_factor_required' } })
     }
     expect(await queue()).toHaveLength(3)
   })
@@ -263,11 +277,15 @@ describe('the moderation queue', () => {
       .where('scope_id', '=', 'org-heart')
       .execute()
     expect(roles).toEqual([{ user_id: member.id, role: 'admin' }])
-    // The new admin can now edit the organisation.
-    const edit = await send(t, 'PATCH', '/api/v1/organisations/org-heart', {
+    // The new admin can now edit the organisation, once signed in with a second factor.
+    const body = { url: 'https://kanagawa-heart.example.org/' }
+    const without = await send(t, 'PATCH', '/api/v1/organisations/org-heart', {
       cookie: member.cookie,
-      body: { url: 'https://kanagawa-heart.example.org/' },
+      body,
     })
+    expect(without.status).toBe(403)
+    const { cookie } = await addSecondFactor(t, member)
+    const edit = await send(t, 'PATCH', '/api/v1/organisations/org-heart', { cookie, body })
     expect(edit.status).toBe(200)
   })
 })

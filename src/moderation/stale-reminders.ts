@@ -138,7 +138,7 @@ export async function confirmByLink(
   token: string | undefined,
 ): Promise<ConfirmLinkState> {
   const state = await checkConfirmLink(deps, groupId, userId, token)
-  await confirmGroup(deps, state.actor, groupId)
+  await confirmGroup(deps, state.actor, groupId, { mailedLink: true })
   return state
 }
 

@@ -11,11 +11,15 @@ export const errorStatus = {
   reauth_required: 401,
   /** Signed in, not allowed, and the thing's existence is no secret. */
   forbidden: 403,
+  /** Staff powers need a session opened with a second factor; this one was not. */
+  second_factor_required: 403,
   /** Not found, or not yours to know of. */
   not_found: 404,
   method_not_allowed: 405,
   /** The request conflicts with the current state. */
   conflict: 409,
+  /** The person has not given (or has withdrawn) the consent this processing needs. */
+  consent_required: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

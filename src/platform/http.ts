@@ -36,3 +36,14 @@ export function createRouter() {
 }
 
 export type AppContext = Context<AppEnv>
+
+/**
+ * A path on this site to go to after a form, from a field or query the browser sent back; never
+ * another site's address (an open redirect would lend our name to a phishing link).
+ */
+export function localPath(value: string | undefined, fallback: string): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) {
+    return fallback
+  }
+  return value.slice(0, 500)
+}

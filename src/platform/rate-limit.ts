@@ -63,13 +63,20 @@ export function rateLimitKey(deps: Pick<Deps, 'secrets'>, rule: RateLimitRule, v
   return `${rule.name}:${pseudonym(deps.secrets, value)}`
 }
 
-/** Removes the counters keyed by a value, e.g. an erased person's address. */
+/**
+ * Removes every counter keyed by one of the values, whatever its rule: an erased person's
+ * address and account id leave no trace in the counters.
+ */
 export async function forgetRateLimits(
   deps: Pick<Deps, 'db' | 'secrets'>,
-  rules: RateLimitRule[],
-  value: string,
+  values: string[],
   db = deps.db,
 ): Promise<void> {
-  const keys = rules.map((rule) => rateLimitKey(deps, rule, value))
-  if (keys.length > 0) await db.deleteFrom('rate_limit').where('key', 'in', keys).execute()
+  for (const value of values) {
+    const suffix = `:${pseudonym(deps.secrets, value)}`
+    await db
+      .deleteFrom('rate_limit')
+      .where(sql<string>`right(key, ${suffix.length})`, '=', suffix)
+      .execute()
+  }
 }

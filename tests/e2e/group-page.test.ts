@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContextOptions } from 'playwright-c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { translate } from '#src/i18n/i18n.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
-import { createAccount, person, send } from '../accounts.ts'
+import { addSecondFactor, createAccount, person, send } from '../accounts.ts'
 import { createTestApp } from '../app.ts'
 
 const withoutId = <T extends { id?: unknown }>({ id: _id, ...rest }: T) => rest
@@ -41,8 +41,10 @@ describe('a group’s page in Chromium', () => {
     const org = (await created.json()) as { id: string; claimed: boolean }
     expect(org.claimed).toBe(true)
     const group = withoutId(fixtureGroup())
+    // Listing a group is staff work: it needs a session opened with a second factor.
+    const { cookie } = await addSecondFactor(t, staff)
     const listed = await send(t, 'POST', '/api/v1/groups', {
-      cookie: staff.cookie,
+      cookie,
       body: { ...group, organisation_id: org.id },
     })
     expect(listed.status).toBe(201)
