@@ -6,6 +6,7 @@ import * as secondFactor from './2026-11-22T1200-second-factor.ts'
 import * as moderation from './2026-11-22T1300-moderation.ts'
 import * as search from './2026-11-22T1500-search.ts'
 import * as membership from './2026-11-22T1600-membership.ts'
+import * as directoryTextsFeesChannels from './2026-12-06T2000-directory-texts-fees-channels.ts'
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (rather than read
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1300-moderation': moderation,
   '2026-11-22T1500-search': search,
   '2026-11-22T1600-membership': membership,
+  '2026-12-06T2000-directory-texts-fees-channels': directoryTextsFeesChannels,
 }

@@ -7,6 +7,7 @@
 import { html, raw } from 'hono/html'
 import type { Address } from '#src/directory/directory.tables.ts'
 import { groupJsonLd, jsonForScript } from '#src/directory/jsonld.ts'
+import { chatApps } from '#src/directory/groups.schema.ts'
 import type { GroupProfile } from '#src/directory/groups.service.ts'
 import type { Translate } from '#src/i18n/i18n.ts'
 import type { Locale } from '#src/i18n/locale.ts'
@@ -137,7 +138,7 @@ function conditions(c: Ctx) {
 }
 
 function fees(c: Ctx) {
-  const { t, p, locale, lang } = c
+  const { t, p, locale } = c
   const options = p.fees.options.filter((o) => o.amount > 0)
   const description = p.fees.description
   if (p.fees.free && options.length === 0) {
@@ -146,18 +147,30 @@ function fees(c: Ctx) {
   }
   if (options.length === 0 && !description)
     return html`<p class="unknown">${t('group.fee.unknown')}</p>`
-  const rows = p.fees.options.map(
-    (o) =>
-      html`<li>
-        <span class="fee-amount">${formatMoney(o.amount, o.currency, locale)}</span>
-        ${o.option ? html`<span class="fee-what">${inLanguage(o.option, lang, locale)}</span>` : ''}
-        ${
-          o.amount_description
-            ? html`<span class="fee-note">${inLanguage(o.amount_description, lang, locale)}</span>`
-            : ''
-        }
-      </li>`,
-  )
+  const rows = p.fees.options.map((o) => {
+    const amount = formatMoney(o.amount, o.currency, locale)
+    const what = pick(o.option, locale)
+    const note = pick(o.amount_description, locale)
+    const waiver = pick(o.waiver_text, locale)
+    return html`<li>
+      <span class="fee-amount"
+        >${
+          o.period
+            ? t('group.fee.withPeriod', { amount, period: label(t, 'vocab.period', o.period) })
+            : amount
+        }</span
+      >
+      ${what ? html`<span class="fee-what">${inline(what)}</span>` : ''}
+      ${note ? html`<span class="fee-note">${inline(note)}</span>` : ''}
+      ${
+        o.waiver
+          ? html`<span class="fee-waiver"
+              >${t('group.fee.waiver')}${waiver ? html` ${inline(waiver)}` : ''}</span
+            >`
+          : ''
+      }
+    </li>`
+  })
   return html`${
     rows.length
       ? html`<ul class="fee-list">
@@ -211,8 +224,9 @@ function town(
 }
 
 function places(c: Ctx) {
-  const { t, p, locale, lang } = c
+  const { t, p, locale } = c
   return p.locations.map((l) => {
+    const name = 'area' in l ? null : pick(l.name, locale)
     if ('area' in l) {
       const where = town(l.area ?? null, c)
       return l.kind === 'virtual'
@@ -223,8 +237,7 @@ function places(c: Ctx) {
     }
     if (l.kind === 'virtual') {
       return html`<li class="place place-online">
-        <strong>${t('group.place.online')}</strong
-        >${l.name ? html` · ${inLanguage(l.name, lang, locale)}` : ''}
+        <strong>${t('group.place.online')}</strong>${name ? html` · ${inline(name)}` : ''}
         ${l.url ? html`<br /><a href="${l.url}" rel="nofollow noopener">${t('group.place.onlineLink')}</a>` : ''}
       </li>`
     }
@@ -240,7 +253,7 @@ function places(c: Ctx) {
             >`
         : ''
     return html`<li class="place">
-      ${l.name ? html`<strong>${inLanguage(l.name, lang, locale)}</strong><br />` : ''}
+      ${name ? html`<strong>${inline(name)}</strong><br />` : ''}
       ${address ? html`<span class="address">${address}</span>` : ''} ${map}
     </li>`
   })
@@ -269,7 +282,7 @@ function placeAndFrequency(c: Ctx) {
             described.map(({ s, text }) =>
               s.description
                 ? html`${text}<br /><span class="muted"
-                      >${inLanguage(s.description, c.lang, locale)}</span
+                      >${inline(pick(s.description, locale))}</span
                     >`
                 : text,
             ),
@@ -346,9 +359,22 @@ function contactLinks(c: Ctx) {
   return items
 }
 
+/** `chat` says "a messaging app"; when the app is named, the name says it better. */
+export function shownChannels(list: string[]): string[] {
+  const named = list.some((ch) => (chatApps as readonly string[]).includes(ch))
+  return list.filter((ch) => ch !== 'chat' || !named)
+}
+
 function communication(c: Ctx) {
   const { t, p } = c
-  const channels = p.channels.map((ch) => label(t, 'vocab.channel', ch))
+  const channels = shownChannels(p.channels).map((ch) => {
+    const link = p.channel_links[ch]
+    const name = label(t, 'vocab.channel', ch)
+    return link
+      ? html`${name}
+          <a href="${link}" rel="nofollow noopener">${t('group.contact.channelLink')}</a>`
+      : name
+  })
   const links = contactLinks(c)
   return html`<h4>${t('group.contact.channels')}</h4>
     ${channels.length ? list(channels, 'tick-list') : unknown(t)}
