@@ -389,6 +389,7 @@ export function groupFromHsds(
         text: text('eligibility_description', service.eligibility_description),
       },
       fees: {
+        ...(attrs.codes('fees').length ? { free: attrs.codes('fees').includes('free') } : {}),
         options: costOptionsFromHsds(service, languages, rejections),
         description: text('fees_description', service.fees_description),
       },
@@ -573,6 +574,7 @@ function serviceAttributes(g: LoadedGroup, names: Map<string, ConditionNames>) {
     ...(g.accepting_members ? [] : [a('membership', 'not_accepting_members')]),
     // The profile's additions (decision 021): what HSDS has no field for.
     ...Object.entries(g.channel_links).map(([channel, url]) => a('channelLink', channel, url)),
+    a('fees', g.fees.free ? 'free' : 'not_free'),
     ...(g.capacity !== null ? [a('measure', 'capacity', String(g.capacity))] : []),
     ...(g.industry_funding_pct !== null
       ? [a('measure', 'industry_funding_pct', String(g.industry_funding_pct))]

@@ -205,6 +205,13 @@ export const taxonomies = {
     linkType: 'channel_link',
     value: 'text',
   },
+  fees: {
+    name: 'tomoni:fees',
+    description:
+      'Whether joining and taking part cost nothing (free) or not (not_free), also where the cost options do not say',
+    codes: ['free', 'not_free'],
+    linkType: 'fees',
+  },
   feePeriod: {
     name: 'tomoni:fee-period',
     description: 'What a cost option is paid for (on cost_option)',

@@ -46,7 +46,11 @@ const ServiceQuery = z.object({
   ...paging,
 })
 
-const OrganizationQuery = z.object({ search: z.string().max(200).optional(), ...paging })
+const OrganizationQuery = z.object({
+  search: z.string().max(200).optional(),
+  modified_after: z.coerce.date().optional(),
+  ...paging,
+})
 
 const json = (schema: z.ZodType, description: string) => ({
   description,
@@ -279,6 +283,9 @@ export function hsdsRoutes() {
           q.search
             ? sql<boolean>`${textMatches('o.name', escapeLike(q.search))}`
             : sql<boolean>`true`,
+        )
+        .where(
+          q.modified_after ? sql<boolean>`o.updated_at > ${q.modified_after}` : sql<boolean>`true`,
         )
         .orderBy('o.id')
         .limit(q.per_page)
