@@ -14,9 +14,12 @@ import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
 import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
+import { groupStaffPages } from '#src/directory/group.pages.ts'
+import { staffPages } from '#src/directory/staff.pages.ts'
 import { groupRoutes } from '#src/directory/groups.routes.ts'
 import { hsdsRoutes } from '#src/directory/hsds.routes.ts'
 import { healthRoutes } from '#src/health/health.routes.ts'
+import { moderationPages } from '#src/moderation/moderation.pages.ts'
 import { moderationRoutes } from '#src/moderation/moderation.routes.ts'
 import { AppError, type ErrorCode } from '#src/platform/errors.ts'
 import type { Deps } from '#src/platform/deps.ts'
@@ -109,6 +112,9 @@ export function buildApp(deps: Deps) {
   app.route('/', accountPages())
   app.route('/', authPages())
   app.route('/', settingsPages())
+  app.route('/', staffPages())
+  app.route('/', groupStaffPages())
+  app.route('/', moderationPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {

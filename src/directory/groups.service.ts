@@ -54,6 +54,17 @@ function assertCanEdit(actor: Actor, organisationId: string): void {
   throw new AppError('forbidden', 'Only the organisation’s staff and moderators may change this.')
 }
 
+/** The organisation's admins and staff, and the platform's moderators and admins. */
+export function canManage(actor: Actor, organisationId: string): boolean {
+  return (
+    actor.kind === 'system' ||
+    hasRole(actor, 'platform', 'admin') ||
+    hasRole(actor, 'platform', 'moderator') ||
+    hasRole(actor, 'organisation', 'admin', organisationId) ||
+    hasRole(actor, 'organisation', 'staff', organisationId)
+  )
+}
+
 /** New organisations come from moderators and the command line until self-service exists. */
 function assertCanCreateOrganisation(actor: Actor): void {
   if (actor.kind === 'system') return
@@ -204,6 +215,37 @@ export async function fieldHistory(
     .execute()
 }
 
+/** The history with the display names of the people who made each change. */
+export async function historyWithNames(
+  deps: Pick<Deps, 'db'>,
+  entity: 'organisation' | 'group',
+  id: string,
+) {
+  const rows = await fieldHistory(deps, entity, id)
+  const ids = [
+    ...new Set(rows.map((r) => /^user:(.+)$/.exec(r.actor)?.[1]).filter((u): u is string => !!u)),
+  ]
+  const names = new Map<string, string | null>()
+  if (ids.length) {
+    const users = await deps.db
+      .selectFrom('app_user')
+      .select(['id', 'display_name'])
+      .where('id', 'in', ids)
+      .execute()
+    for (const u of users) names.set(u.id, u.display_name)
+  }
+  return rows.map((r) => ({
+    field: r.field,
+    old: r.old,
+    new: r.new,
+    actor: r.actor,
+    actor_name: names.get(r.actor.replace(/^user:/, '')) ?? null,
+    at: r.at.toISOString(),
+  }))
+}
+
+export type HistoryEntry = Awaited<ReturnType<typeof historyWithNames>>[number]
+
 // ---------------------------------------------------------------------------------------------
 // Organisations
 
@@ -338,6 +380,16 @@ export async function updateOrganisation(
   const existing = await loadStoredOrganisation(deps.db, id)
   if (!existing) throw notFound('No such organisation.')
   assertCanEdit(actor, id)
+  // Saying "we are a chapter of X" is X's to say: its staff or a moderator.
+  if (
+    patch.parent_id &&
+    patch.parent_id !== existing.parent_id &&
+    !canManage(actor, patch.parent_id)
+  ) {
+    throw new AppError('invalid_input', 'Some of the input is not valid.', {
+      fields: { parent_id: 'only the parent organisation’s staff can add a chapter to it' },
+    })
+  }
   return saveOrganisation(
     deps,
     actor,

@@ -17,6 +17,7 @@ import {
   type ReportReason,
   type SuggestionField,
 } from '#src/moderation/moderation.tables.ts'
+import { assetUrl } from './assets.ts'
 import type { Html, Page } from './layout.ts'
 import type { GroupPageData } from './group-page-data.ts'
 import {
@@ -57,6 +58,8 @@ export interface GroupPageContext {
   organisationUrl: string
   now: Date
   feedback?: FeedbackState
+  /** For the organisation's staff: the form token of the "still current" button. */
+  staff?: { token: string; confirmed: boolean } | undefined
 }
 
 type Ctx = GroupPageContext & { data: GroupPageData; p: GroupProfile; lang: string }
@@ -803,9 +806,31 @@ function head(c: Ctx, title: string, description: string) {
     <meta property="og:locale" content="${c.locale === 'ja' ? 'ja_JP' : 'en_GB'}" />
     ${description ? html`<meta property="og:description" content="${description}" />` : ''}
     <meta name="twitter:card" content="summary" />
+    ${c.staff ? html`<link rel="stylesheet" href="${assetUrl('staff.css')}" />` : ''}
     <script type="application/ld+json">
       ${raw(jsonForScript(jsonLd))}
     </script>`
+}
+
+/** What the people who run the listing see on its page: confirm it in one click, edit it. */
+function staffPanel(c: Ctx) {
+  if (!c.staff) return ''
+  const { t, p } = c
+  const id = encodeURIComponent(p.id)
+  return html`<section class="staff-panel" aria-labelledby="staff-panel-heading">
+    <h2 id="staff-panel-heading">${t('staff.panel.heading')}</h2>
+    ${c.staff.confirmed ? html`<p class="notice notice-ok" role="status">${t('staff.confirm.done')}</p>` : ''}
+    <p>${t('staff.panel.lead')}</p>
+    <form method="post" action="/manage/groups/${id}/confirm">
+      <input type="hidden" name="form_token" value="${c.staff.token}" />
+      <button class="button" type="submit">${t('staff.confirm.button')}</button>
+    </form>
+    <p>
+      <a href="/manage/groups/${id}/edit">${t('staff.group.editTitle')}</a> ·
+      <a href="/manage/groups/${id}/history">${t('staff.history.title')}</a> ·
+      <a href="/manage">${t('staff.dashboard.title')}</a>
+    </p>
+  </section>`
 }
 
 export function groupPage(data: GroupPageData, context: GroupPageContext): Page {
@@ -820,7 +845,7 @@ export function groupPage(data: GroupPageData, context: GroupPageContext): Page 
     description: description || undefined,
     head: head(c, title, description),
     content: html`<article class="container group">
-      ${header(c)}
+      ${staffPanel(c)} ${header(c)}
       <div class="group-layout">
         <div class="group-main">
           ${
