@@ -219,7 +219,9 @@ export function formToGroup(values: FormValues): FormReading {
     }
     const langs = Object.keys(out)
     if (langs.length === 0) return null
-    const original = v(`${prefix}.original`) || langs[0]!
+    // Written in one language only: that is its original, whatever the list was left at.
+    const chosen = v(`${prefix}.original`)
+    const original = langs.length === 1 || !chosen ? langs[0]! : chosen
     return { ...out, original }
   }
   const kept = (prefix: Repeated, blank: (p: string) => boolean) => {
@@ -229,8 +231,14 @@ export function formToGroup(values: FormValues): FormReading {
     slotOf[prefix] = chosen
     return chosen.map((i) => `${prefix}.${i}`)
   }
+  // A text's "written first in" list always has a value, so it does not make a slot filled.
   const empty = (p: string, fields: string[]) =>
-    fields.every((f) => !Object.keys(values).some((k) => k.startsWith(`${p}.${f}`) && v(k)))
+    fields.every(
+      (f) =>
+        !Object.keys(values).some(
+          (k) => k.startsWith(`${p}.${f}`) && !k.endsWith('.original') && v(k),
+        ),
+    )
   const id = (p: string) => v(`${p}.id`) || undefined
 
   const options = kept('fees.options', (p) =>

@@ -84,19 +84,30 @@ export function localizedFields(
     label: languageName(lang, locale),
     lang,
   }))
-  return html`<fieldset class="localized" id="${fieldId(prefix)}">
+  // Unless the person says otherwise, a text is in the language the group's name is in.
+  const fallback =
+    prefix !== 'name' && one(values, 'name.original') ? one(values, 'name.original') : locale
+  const original = select({
+    name: `${prefix}.original`,
+    label: t('staff.text.original'),
+    values: values[`${prefix}.original`]
+      ? values
+      : { ...values, [`${prefix}.original`]: [fallback] },
+    problems,
+    options: originalOptions,
+  })
+  return html`<fieldset
+    class="localized${options.multiline ? '' : ' localized-short'}"
+    id="${fieldId(prefix)}"
+  >
     <legend>${label}</legend>
     ${options.hint ? html`<p class="hint">${options.hint}</p>` : ''}
-    ${problems[prefix] ? html`<p class="field-error">${problems[prefix]}</p>` : ''} ${inputs}
-    ${select({
-      name: `${prefix}.original`,
-      label: t('staff.text.original'),
-      values: values[`${prefix}.original`]
-        ? values
-        : { ...values, [`${prefix}.original`]: [locale] },
-      problems,
-      options: originalOptions,
-    })}
+    ${problems[prefix] ? html`<p class="field-error">${problems[prefix]}</p>` : ''}
+    ${
+      options.multiline
+        ? html`${inputs} ${original}`
+        : html`<div class="form-row">${inputs} ${original}</div>`
+    }
   </fieldset>`
 }
 
@@ -311,11 +322,17 @@ function location(c: Ctx, i: number, given: boolean) {
       ],
     })}
     ${localizedFields(c, `${p}.name`, t('staff.place.name'), { maxlength: 300 })}
-    ${a('postal_code', 'staff.place.postalCode', { maxlength: 40 })}
-    ${a('region', 'staff.place.region')} ${a('city', 'staff.place.city')}
-    ${a('address_1', 'staff.place.address1')} ${a('address_2', 'staff.place.address2')}
-    ${a('state_province', 'staff.place.stateProvince')}
-    ${a('country', 'staff.place.country', { maxlength: 2, hint: t('staff.place.country.hint') })}
+    <div class="form-row">
+      ${a('postal_code', 'staff.place.postalCode', { maxlength: 40 })}
+      ${a('region', 'staff.place.region')} ${a('city', 'staff.place.city')}
+    </div>
+    <div class="form-row">
+      ${a('address_1', 'staff.place.address1')} ${a('address_2', 'staff.place.address2')}
+    </div>
+    <div class="form-row">
+      ${a('state_province', 'staff.place.stateProvince')}
+      ${a('country', 'staff.place.country', { maxlength: 2, hint: t('staff.place.country.hint') })}
+    </div>
     <div class="form-row">
       ${textInput({ ...f(c, `${p}.lat`, 'staff.place.lat'), inputmode: 'decimal' })}
       ${textInput({ ...f(c, `${p}.lon`, 'staff.place.lon'), inputmode: 'decimal' })}

@@ -165,7 +165,8 @@ function organisationInput(values: FormValues) {
     }
     const langs = Object.keys(out)
     if (!langs.length) return null
-    return { ...out, original: one(values, `${prefix}.original`) || langs[0]! } as LocalizedText
+    const chosen = one(values, `${prefix}.original`)
+    return { ...out, original: langs.length === 1 || !chosen ? langs[0]! : chosen } as LocalizedText
   }
   return {
     kind: (one(values, 'kind') || 'other') as 'other',
