@@ -23,7 +23,7 @@ export function browser(t: TestApp, locale: 'ja' | 'en') {
       remember(res)
       return { res, html: await res.text() }
     },
-    async post(path: string, fields: Record<string, string>) {
+    async post(path: string, fields: Record<string, string> | [string, string][]) {
       const res = await t.app.request(
         path,
         {

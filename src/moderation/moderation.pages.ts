@@ -112,7 +112,7 @@ function itemCard(c: AppContext, t: Translate, item: QueueItem, state: PageState
     <form class="staff-form" method="post" action="/moderation/items/${item.id}" novalidate>
       ${tokenField(c)}
       ${select({ name: 'action', label: t('moderation.action'), values, problems, options: actionOptions(t, item) })}
-      ${item.kind === 'claim' ? '' : textArea({ name: 'patch', label: t('moderation.patch'), hint: t('moderation.patch.hint'), values, problems, rows: 3, maxlength: 20_000 })}
+      ${item.kind === 'claim' ? '' : textArea({ name: 'patch', label: t('moderation.patch'), hint: t('moderation.patch.hint', { example: '{"phone": "043-000-0000"}' }), values, problems, rows: 3, maxlength: 20_000 })}
       ${textArea({ name: 'note', label: t('moderation.note'), hint: t('moderation.note.hint'), values, problems, rows: 2, maxlength: 2000 })}
       <p><button class="button" type="submit">${t('moderation.do')}</button></p>
     </form>
