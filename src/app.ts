@@ -14,7 +14,9 @@ import { sessionMiddleware } from '#src/accounts/user-session.ts'
 import { conditionRoutes } from '#src/conditions/conditions.routes.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
 import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
+import { claimPages } from '#src/directory/claim.pages.ts'
 import { groupStaffPages } from '#src/directory/group.pages.ts'
+import { peoplePages } from '#src/directory/people.pages.ts'
 import { staffPages } from '#src/directory/staff.pages.ts'
 import { groupRoutes } from '#src/directory/groups.routes.ts'
 import { hsdsRoutes } from '#src/directory/hsds.routes.ts'
@@ -113,6 +115,8 @@ export function buildApp(deps: Deps) {
   app.route('/', authPages())
   app.route('/', settingsPages())
   app.route('/', staffPages())
+  app.route('/', peoplePages())
+  app.route('/', claimPages())
   app.route('/', groupStaffPages())
   app.route('/', moderationPages())
   app.route('/', webRoutes())
