@@ -1,3 +1,4 @@
+import { createAccount, person } from './accounts.ts'
 import type { createTestApp } from './app.ts'
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>
@@ -52,3 +53,12 @@ export const hidden = (html: string) =>
       m[2]!,
     ]),
   )
+
+/** A browser without JavaScript, signed in as a new person (with that address, if given). */
+export async function signedInBrowser(t: TestApp, email?: string, locale: 'ja' | 'en' = 'en') {
+  const who = await createAccount(t, person(email ? { email } : {}))
+  const b = browser(t, locale)
+  const [name, value] = who.cookie.split('=')
+  b.jar.set(name!, value!)
+  return { ...who, b }
+}

@@ -3,35 +3,26 @@ import { system } from '#src/access/actor.ts'
 import { grantRole } from '#src/access/roles.service.ts'
 import { translate } from '#src/i18n/i18n.ts'
 import { fixtureGroup } from '#src/web/group-page.fixtures.ts'
-import { createAccount, person } from '../../tests/accounts.ts'
+import { person } from '../../tests/accounts.ts'
 import { createTestApp } from '../../tests/app.ts'
 import { scrapeForm } from '../../tests/form-scrape.ts'
-import { browser, hidden } from '../../tests/page-browser.ts'
+import { browser, hidden, signedInBrowser } from '../../tests/page-browser.ts'
 import { loadGroup } from './groups.repo.ts'
 import { fieldHistory, saveGroup, saveOrganisation } from './groups.service.ts'
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>
-
-/** A browser without JavaScript, signed in as a new person. */
-async function signedIn(t: TestApp, email?: string, locale: 'ja' | 'en' = 'en') {
-  const who = await createAccount(t, person(email ? { email } : {}))
-  const b = browser(t, locale)
-  const [name, value] = who.cookie.split('=')
-  b.jar.set(name!, value!)
-  return { ...who, b }
-}
 
 const en = (key: Parameters<typeof translate>[1], values?: Record<string, string>) =>
   translate('en', key, values)
 
 describe('staff pages: organisations and groups without JavaScript', () => {
   let t: TestApp
-  let admin: Awaited<ReturnType<typeof signedIn>>
+  let admin: Awaited<ReturnType<typeof signedInBrowser>>
   let orgId: string
 
   beforeAll(async () => {
     t = await createTestApp()
-    admin = await signedIn(t, 'sato@chiba-parents.example.jp')
+    admin = await signedInBrowser(t, 'sato@chiba-parents.example.jp')
   })
   afterAll(() => t.close())
 
@@ -289,7 +280,7 @@ describe('staff pages: organisations and groups without JavaScript', () => {
     const group = await loadGroup(t.deps.db, 'grp-chiba-parents')
     expect(group!.meta.last_confirmed_at).toEqual(t.clock.now())
     // Nobody else sees the panel, nor the staff pages.
-    const stranger = await signedIn(t)
+    const stranger = await signedInBrowser(t)
     expect((await stranger.b.get('/groups/grp-chiba-parents')).html).not.toContain(
       en('staff.panel.heading'),
     )
@@ -322,14 +313,14 @@ describe('staff pages: organisations and groups without JavaScript', () => {
     const token = link.split('=')[1]!
 
     // Someone else who got hold of the link cannot use it.
-    const other = await signedIn(t)
+    const other = await signedInBrowser(t)
     const shown = await other.b.get(link)
     expect(shown.res.status).toBe(200)
     const refused = await other.b.post('/manage/invitation', { ...hidden(shown.html), token })
     expect(refused.res.status).toBe(403)
     expect(refused.html).toContain(en('staff.refused.title'))
 
-    const colleague = await signedIn(t, colleagueEmail)
+    const colleague = await signedInBrowser(t, colleagueEmail)
     const accepted = await colleague.b.post('/manage/invitation', {
       ...hidden((await colleague.b.get(link)).html),
       token,
@@ -396,7 +387,7 @@ describe('staff pages: organisations and groups without JavaScript', () => {
       },
       { source: 'public_register' },
     )
-    const insider = await signedIn(t, 'kato@kanagawa-als.example.org')
+    const insider = await signedInBrowser(t, 'kato@kanagawa-als.example.org')
     const search = await insider.b.get('/manage/claim?q=kanagawa')
     expect(search.html).toContain('/manage/organisations/org-register/claim')
     const form = await insider.b.get('/manage/organisations/org-register/claim')
@@ -407,7 +398,7 @@ describe('staff pages: organisations and groups without JavaScript', () => {
     expect(claimed.res.headers.get('location')).toBe('/manage?done=claimed')
     expect((await insider.b.get('/manage')).html).toContain('Kanagawa ALS Society')
 
-    const outsider = await signedIn(t, 'someone@gmail.com')
+    const outsider = await signedInBrowser(t, 'someone@gmail.com')
     const asked = await outsider.b.post('/manage/organisations/org-register/claim', {
       ...hidden((await outsider.b.get('/manage/organisations/org-register/claim')).html),
       message: 'I am the secretary.',

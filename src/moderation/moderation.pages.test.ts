@@ -4,31 +4,23 @@ import { grantRole } from '#src/access/roles.service.ts'
 import { saveGroup, saveOrganisation } from '#src/directory/groups.service.ts'
 import { translate } from '#src/i18n/i18n.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
-import { createAccount, person, send } from '../../tests/accounts.ts'
+import { send } from '../../tests/accounts.ts'
 import { createTestApp } from '../../tests/app.ts'
-import { browser, hidden } from '../../tests/page-browser.ts'
+import { browser, hidden, signedInBrowser } from '../../tests/page-browser.ts'
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>
 
 const en = (key: Parameters<typeof translate>[1]) => translate('en', key)
 
-async function signedIn(t: TestApp, email?: string) {
-  const who = await createAccount(t, person(email ? { email } : {}))
-  const b = browser(t, 'en')
-  const [name, value] = who.cookie.split('=')
-  b.jar.set(name!, value!)
-  return { ...who, b }
-}
-
 describe('the moderators’ page', () => {
   let t: TestApp
-  let moderator: Awaited<ReturnType<typeof signedIn>>
+  let moderator: Awaited<ReturnType<typeof signedInBrowser>>
 
   beforeAll(async () => {
     t = await createTestApp()
     await saveOrganisation(t.deps, system, fixtureOrganisation, { source: 'tomoni' })
     await saveGroup(t.deps, system, fixtureGroup(), { source: 'tomoni' })
-    moderator = await signedIn(t)
+    moderator = await signedInBrowser(t)
     await grantRole(t.deps, system, {
       userId: moderator.id,
       scopeType: 'platform',
@@ -42,7 +34,7 @@ describe('the moderators’ page', () => {
     t.deps.db.selectFrom('moderation_item').select(['id', 'kind', 'status', 'resolution']).execute()
 
   it('is not there for anyone else', async () => {
-    const someone = await signedIn(t)
+    const someone = await signedInBrowser(t)
     expect((await someone.b.get('/moderation')).res.status).toBe(404)
     expect((await browser(t, 'en').get('/moderation')).res.status).toBe(303)
   })
@@ -137,7 +129,7 @@ describe('the moderators’ page', () => {
   })
 
   it('approves a claim, giving the person a role, and verifies an organisation', async () => {
-    const claimant = await signedIn(t, 'someone@gmail.com')
+    const claimant = await signedInBrowser(t, 'someone@gmail.com')
     const asked = await send(t, 'POST', '/api/v1/organisations/org-chiba-parents/claim', {
       cookie: claimant.cookie,
       body: { message: 'I am the treasurer.' },
