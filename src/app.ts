@@ -20,9 +20,14 @@ import { auditRoutes } from '#src/audit/audit.routes.ts'
 import { consentPages, consentRequiredPage } from '#src/consent/consent.pages.ts'
 import { consentRoutes } from '#src/consent/consent.routes.ts'
 import { directoryWriteRoutes } from '#src/directory/directory-write.routes.ts'
+import { claimPages } from '#src/directory/claim.pages.ts'
+import { groupStaffPages } from '#src/directory/group.pages.ts'
+import { peoplePages } from '#src/directory/people.pages.ts'
+import { staffPages } from '#src/directory/staff.pages.ts'
 import { groupRoutes } from '#src/directory/groups.routes.ts'
 import { hsdsRoutes } from '#src/directory/hsds.routes.ts'
 import { healthRoutes } from '#src/health/health.routes.ts'
+import { moderationPages } from '#src/moderation/moderation.pages.ts'
 import { moderationRoutes } from '#src/moderation/moderation.routes.ts'
 import { AppError, type ErrorCode } from '#src/platform/errors.ts'
 import type { Deps } from '#src/platform/deps.ts'
@@ -121,6 +126,11 @@ export function buildApp(deps: Deps) {
   app.route('/', securityPages())
   app.route('/', consentPages())
   app.route('/', auditPages())
+  app.route('/', staffPages())
+  app.route('/', peoplePages())
+  app.route('/', claimPages())
+  app.route('/', groupStaffPages())
+  app.route('/', moderationPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {

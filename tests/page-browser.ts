@@ -1,3 +1,4 @@
+import { addSecondFactor, createAccount, person } from './accounts.ts'
 import type { createTestApp } from './app.ts'
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>
@@ -23,7 +24,7 @@ export function browser(t: TestApp, locale: 'ja' | 'en') {
       remember(res)
       return { res, html: await res.text() }
     },
-    async post(path: string, fields: Record<string, string>) {
+    async post(path: string, fields: Record<string, string> | [string, string][]) {
       const res = await t.app.request(
         path,
         {
@@ -52,3 +53,16 @@ export const hidden = (html: string) =>
       m[2]!,
     ]),
   )
+
+/**
+ * A browser without JavaScript, signed in as a new person (with that address, if given), in a
+ * session opened with a second factor, as staff powers need (decision 012).
+ */
+export async function signedInBrowser(t: TestApp, email?: string, locale: 'ja' | 'en' = 'en') {
+  const created = await createAccount(t, person(email ? { email } : {}))
+  const who = { ...created, cookie: (await addSecondFactor(t, created)).cookie }
+  const b = browser(t, locale)
+  const [name, value] = who.cookie.split('=')
+  b.jar.set(name!, value!)
+  return { ...who, b }
+}

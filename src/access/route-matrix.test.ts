@@ -118,6 +118,40 @@ const adminsOfOrg = (role: Role, target: Target): Outcome => {
 const adminsOfOrgPage = (role: Role, target: Target): Outcome =>
   role === 'anonymous' ? '3xx' : adminsOfOrg(role, target)
 
+/** The staff pages: as `staffOfOrg`, but a page sends someone signed out to sign in. */
+const staffPage =
+  (outcome: Outcome = '2xx') =>
+  (role: Role, target: Target): Outcome => {
+    if (role === 'anonymous') return '3xx'
+    const api = staffOfOrg(role, target)
+    return api === '2xx' ? outcome : api
+  }
+/** Only the organisation's admins (and moderators) hand out roles; its staff are refused (403). */
+const peopleManagers =
+  (outcome: Outcome) =>
+  (role: Role, target: Target): Outcome => {
+    if (role === 'anonymous') return '3xx'
+    if (role === 'moderator' || role === 'platformAdmin') return outcome
+    if (role === 'moderatorNo2fa') return '403'
+    const ownOrg = target !== 'other'
+    if (role === 'ownAdmin') return ownOrg ? outcome : '404'
+    if (role === 'ownAdminNo2fa' || role === 'ownStaffNo2fa' || role === 'ownStaff') {
+      return ownOrg ? '403' : '404'
+    }
+    if (role === 'otherStaff') return ownOrg ? '404' : '403'
+    return '404'
+  }
+const moderatorsPage =
+  (outcome: Outcome) =>
+  (role: Role): Outcome =>
+    role === 'anonymous'
+      ? '3xx'
+      : role === 'moderator' || role === 'platformAdmin'
+        ? outcome
+        : role === 'moderatorNo2fa'
+          ? '403'
+          : '404'
+
 const group = (path: string, extra: Partial<Entry> = {}): Entry => ({
   request: (ids) => ({ path: path.replace(':id', ids.group) }),
   targeted: true,
@@ -499,6 +533,124 @@ const matrix: Record<string, Entry> = {
   'GET /api/v1/groups/:id/history': group('/api/v1/groups/:id/history', { expect: staffOfOrg }),
   'GET /api/v1/organisations/:id/audit': org('/api/v1/organisations/:id/audit', {
     expect: adminsOfOrg,
+  }),
+
+  // The staff pages.
+  'GET /manage': plain('/manage', { expect: signedInPage() }),
+  'GET /manage/organisations/new': plain('/manage/organisations/new', { expect: signedInPage() }),
+  'POST /manage/organisations/new': plain('/manage/organisations/new', {
+    request: () => ({
+      path: '/manage/organisations/new',
+      form: { 'name.ja': '行列の会', 'name.original': 'ja', kind: 'patient_advocacy' },
+    }),
+    expect: signedInPage('3xx'),
+  }),
+  'GET /manage/organisations/:id': org('/manage/organisations/:id', { expect: staffPage() }),
+  'POST /manage/organisations/:id': org('/manage/organisations/:id', {
+    request: (ids) => ({
+      path: `/manage/organisations/${ids.org}`,
+      form: {
+        'name.ja': 'ちば小児がん親の会',
+        'name.original': 'ja',
+        kind: 'patient_advocacy',
+        url: 'https://chiba-parents.example.jp/',
+        email: 'info@chiba-parents.example.jp',
+      },
+    }),
+    expect: staffPage('3xx'),
+  }),
+  'GET /manage/organisations/:id/history': org('/manage/organisations/:id/history', {
+    expect: staffPage(),
+  }),
+  'GET /manage/organisations/:id/staff': org('/manage/organisations/:id/staff', {
+    expect: staffPage(),
+  }),
+  'POST /manage/organisations/:id/staff/invite': org('/manage/organisations/:id/staff/invite', {
+    request: (ids) => ({
+      path: `/manage/organisations/${ids.org}/staff/invite`,
+      form: { email: person().email, role: 'staff', locale: 'en' },
+    }),
+    expect: peopleManagers('3xx'),
+  }),
+  // Nobody holds that role: the admins hear so (404) like everyone else who may not.
+  'POST /manage/organisations/:id/staff/remove': org('/manage/organisations/:id/staff/remove', {
+    request: (ids) => ({
+      path: `/manage/organisations/${ids.org}/staff/remove`,
+      form: { user_id: unknownUuid, role: 'staff' },
+    }),
+    expect: peopleManagers('404'),
+  }),
+  'POST /manage/organisations/:id/staff/withdraw': org('/manage/organisations/:id/staff/withdraw', {
+    request: (ids) => ({
+      path: `/manage/organisations/${ids.org}/staff/withdraw`,
+      form: { invitation_id: unknownUuid },
+    }),
+    expect: peopleManagers('404'),
+  }),
+  // A made-up invitation finds nothing.
+  'GET /manage/invitation': plain('/manage/invitation?token=nothing', {
+    expect: signedInPage('404'),
+  }),
+  'POST /manage/invitation': plain('/manage/invitation', {
+    request: () => ({ path: '/manage/invitation', form: { token: 'nothing' } }),
+    expect: signedInPage('404'),
+  }),
+  'GET /manage/claim': plain('/manage/claim?q=chiba', { expect: signedInPage() }),
+  'GET /manage/organisations/:id/claim': org('/manage/organisations/:id/claim', {
+    expect: signedInPage(),
+  }),
+  // Anyone signed in may ask; those who run it already are sent to their organisations.
+  'POST /manage/organisations/:id/claim': org('/manage/organisations/:id/claim', {
+    request: (ids) => ({ path: `/manage/organisations/${ids.org}/claim`, form: { message: note } }),
+    expect: signedInPage('2xx/3xx'),
+  }),
+  'GET /manage/organisations/:id/groups/new': org('/manage/organisations/:id/groups/new', {
+    expect: staffPage(),
+  }),
+  'POST /manage/organisations/:id/groups/new': org('/manage/organisations/:id/groups/new', {
+    request: (ids) => ({
+      path: `/manage/organisations/${ids.org}/groups/new`,
+      form: { 'name.ja': '行列のグループ', 'name.original': 'ja', status: 'active' },
+    }),
+    expect: staffPage('3xx'),
+  }),
+  'GET /manage/groups/:id/edit': group('/manage/groups/:id/edit', { expect: staffPage() }),
+  'POST /manage/groups/:id/edit': group('/manage/groups/:id/edit', {
+    request: (ids) => ({
+      path: `/manage/groups/${ids.group}/edit`,
+      form: {
+        'name.ja': 'ちば小児がん親の会 おしゃべり会',
+        'name.original': 'ja',
+        status: 'active',
+        accepting_members: '1',
+      },
+    }),
+    expect: staffPage('3xx'),
+  }),
+  'GET /manage/groups/:id/history': group('/manage/groups/:id/history', { expect: staffPage() }),
+  'POST /manage/groups/:id/confirm': group('/manage/groups/:id/confirm', {
+    request: (ids) => ({ path: `/manage/groups/${ids.group}/confirm`, form: {} }),
+    expect: staffPage('3xx'),
+  }),
+
+  // The moderators' page.
+  'GET /moderation': plain('/moderation', { expect: moderatorsPage('2xx') }),
+  // Without a note: the moderators get the form back with its problem.
+  'POST /moderation/items/:id': group('/moderation/items/:id', {
+    targeted: false,
+    request: (ids) => ({ path: `/moderation/items/${ids.item}`, form: { action: 'dismiss' } }),
+    expect: moderatorsPage('400'),
+  }),
+  'POST /moderation/organisations/:id/verify': org('/moderation/organisations/:id/verify', {
+    request: (ids) => ({ path: `/moderation/organisations/${ids.org}/verify`, form: { note } }),
+    expect: moderatorsPage('3xx'),
+  }),
+  'POST /moderation/groups': group('/moderation/groups', {
+    request: (ids) => ({
+      path: '/moderation/groups',
+      form: { group_id: ids.group, action: 'mark_verified', note },
+    }),
+    expect: moderatorsPage('3xx'),
   }),
 
   // Moderation: not anyone else's to know of.

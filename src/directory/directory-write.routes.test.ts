@@ -173,6 +173,22 @@ describe('organisation self-service', () => {
         expect(refused.status, `${method} ${path} ${who.email}`).toBe(404)
       }
     }
+    // Claiming is the one write open to anyone signed in (it asks, or proves, that they run it):
+    // 401 without a session, a request for a moderator from a stranger, "yours already" for staff.
+    const claim = `/api/v1/organisations/${orgId}/claim`
+    expect((await send(t, 'POST', claim, { body: { message: 'hello' } })).status).toBe(401)
+    for (const who of [stranger, otherStaff]) {
+      const res = await send(t, 'POST', claim, { cookie: who.cookie, body: { message: 'hello' } })
+      expect(res.status, who.email).toBe(202)
+    }
+    const mine = await send(t, 'POST', claim, { cookie: colleague.cookie })
+    expect(await mine.json()).toEqual({ status: 'already' })
+    const roles = await t.deps.db
+      .selectFrom('role_membership')
+      .select('user_id')
+      .where('scope_id', '=', orgId)
+      .execute()
+    expect(roles.map((r) => r.user_id).sort()).toEqual([admin.id, colleague.id].sort())
     // A group moved into an organisation the person does not run is refused the same way.
     const moved = await send(t, 'PATCH', `/api/v1/groups/${groupId}`, {
       cookie: colleague.cookie,
@@ -302,6 +318,7 @@ describe('organisation self-service', () => {
         .selectFrom('moderation_item')
         .select(['kind', 'organisation_id', 'reporter_id'])
         .where('kind', '=', 'claim')
+        .where('organisation_id', 'in', ['org-claim-gmail', 'org-claim-domain'])
         .execute()
       expect(items).toHaveLength(2)
       const roles = await t.deps.db

@@ -7,7 +7,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { policy, type PolicyName } from '#src/access/route-policy.ts'
 import { claimOrganisation, createOwnOrganisation } from '#src/moderation/claims.ts'
-import type { Db } from '#src/platform/db.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
 import { createRouter } from '#src/platform/http.ts'
 import { ErrorBody } from '#src/platform/openapi.ts'
@@ -15,7 +14,7 @@ import type { GroupInputRaw, OrganisationInputRaw } from './groups.schema.ts'
 import {
   confirmGroup,
   createGroup,
-  fieldHistory,
+  historyWithNames,
   publicGroupIds,
   updateGroup,
   updateOrganisation,
@@ -68,31 +67,6 @@ const History = z
   .openapi('FieldHistory')
 
 const withoutId = <T extends { id?: unknown }>({ id: _id, ...rest }: T) => rest
-
-async function withActorNames(db: Db, rows: Awaited<ReturnType<typeof fieldHistory>>) {
-  const ids = [
-    ...new Set(
-      rows.map((r) => /^user:(.+)$/.exec(r.actor)?.[1]).filter((id): id is string => !!id),
-    ),
-  ]
-  const names = new Map<string, string | null>()
-  if (ids.length) {
-    const users = await db
-      .selectFrom('app_user')
-      .select(['id', 'display_name'])
-      .where('id', 'in', ids)
-      .execute()
-    for (const u of users) names.set(u.id, u.display_name)
-  }
-  return rows.map((r) => ({
-    field: r.field,
-    old: r.old,
-    new: r.new,
-    actor: r.actor,
-    actor_name: names.get(r.actor.replace(/^user:/, '')) ?? null,
-    at: r.at.toISOString(),
-  }))
-}
 
 const OrganisationPublic = z
   .object({
@@ -278,13 +252,13 @@ export function directoryWriteRoutes() {
       }),
       async (c) => {
         const deps = c.get('deps')
-        const rows = await fieldHistory(
+        const rows = await historyWithNames(
           deps,
           c.get('actor'),
           'organisation',
           c.req.valid('param').id,
         )
-        return c.json({ items: await withActorNames(deps.db, rows) }, 200)
+        return c.json({ items: rows }, 200)
       },
     )
     .openapi(
@@ -349,8 +323,8 @@ export function directoryWriteRoutes() {
       }),
       async (c) => {
         const deps = c.get('deps')
-        const rows = await fieldHistory(deps, c.get('actor'), 'group', c.req.valid('param').id)
-        return c.json({ items: await withActorNames(deps.db, rows) }, 200)
+        const rows = await historyWithNames(deps, c.get('actor'), 'group', c.req.valid('param').id)
+        return c.json({ items: rows }, 200)
       },
     )
 }

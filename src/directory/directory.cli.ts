@@ -3,7 +3,7 @@ import { system } from '#src/access/actor.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { progressBar } from '#src/platform/progress.ts'
-import { exportHsds } from './hsds-export.ts'
+import { exportHsds, exportHsdsJson } from './hsds-export.ts'
 import { formatReport, importHsds } from './hsds-import.ts'
 
 /** The directory's command-line tools, added to the command table in `src/cli.ts`. */
@@ -37,19 +37,21 @@ export const directoryCommands = {
     },
   },
   'export-hsds': {
-    summary: 'Write the public directory as an HSDS tabular data package into a folder',
-    usage: 'export-hsds PATH',
+    summary:
+      'Write the public directory as an HSDS tabular data package into a folder, or with --json as one JSON file',
+    usage: 'export-hsds PATH [--json]',
     needsDb: true,
     run: async (args: string[], deps: Deps | undefined) => {
-      const target = args[0]
-      if (!target) {
-        console.error('Usage: npm run cli -- export-hsds PATH')
+      const json = args.includes('--json')
+      const target = args.find((a) => a !== '--json')
+      if (!target || args.some((a) => a.startsWith('--') && a !== '--json')) {
+        console.error('Usage: npm run cli -- export-hsds PATH [--json]')
         return 2
       }
-      const dir = path.resolve(target)
-      const written = await exportHsds(deps!, dir)
+      const where = path.resolve(target)
+      const written = json ? await exportHsdsJson(deps!, where) : await exportHsds(deps!, where)
       console.log(
-        `Wrote ${written.organisations} organisations and ${written.groups} groups to ${dir}`,
+        `Wrote ${written.organisations} organisations and ${written.groups} groups to ${where}`,
       )
       return 0
     },

@@ -25,11 +25,16 @@ export interface Participation {
 export interface CostOption {
   id: string
   /** What the cost is for: "Annual membership", "Per meeting". */
-  option: string | null
+  option: LocalizedText | null
   amount: number
   currency: string
-  /** "per year", "waived on request". */
-  amount_description: string | null
+  /** What it is paid for: each meeting, a year, a month, once; null when not said. */
+  period: 'per_meeting' | 'annual' | 'monthly' | 'one_off' | null
+  /** "for materials", "per family". */
+  amount_description: LocalizedText | null
+  /** Whether the cost can be waived, and how to ask. */
+  waiver: boolean
+  waiver_text: LocalizedText | null
 }
 
 export interface Address {
@@ -91,6 +96,8 @@ export interface DirectoryTables {
     /** Derived from the locations: in_person, online or hybrid; null without locations. */
     attendance: string | null
     channels: string[]
+    /** A link per channel, by channel code (migration 2026-12-06T2000). */
+    channel_links: ColumnType<Record<string, string>, string | undefined, string>
     accessibility: string[]
     independence: string | null
     industry_funding_pct: number | null
@@ -118,7 +125,8 @@ export interface DirectoryTables {
     id: string
     organisation_id: string
     kind: string
-    name: string | null
+    /** Translatable since migration 2026-12-06T2000. */
+    name: JsonbOrNull<LocalizedText>
     lat: number | null
     lon: number | null
     address: JsonbOrNull<Address>
@@ -153,9 +161,26 @@ export interface DirectoryTables {
     closes_at: string | null
     /** Local dates on which the meeting does not take place. */
     exdates: ColumnType<string[], string[], string[]>
-    description: string | null
+    /** Translatable since migration 2026-12-06T2000. */
+    description: JsonbOrNull<LocalizedText>
     /** HSDS schedule fields Tomoni does not model (valid_from, notes, …), kept for export. */
     hsds: Jsonb<Record<string, string | number | null>>
+  }
+  /** An organisation admin's invitation to a colleague (migration 2026-12-06T2000). */
+  organisation_invitation: {
+    id: Generated<string>
+    organisation_id: string
+    /** The address invited; only a person whose confirmed address it is may accept. */
+    email: string
+    role: 'admin' | 'staff'
+    /** SHA-256 of the token mailed in the link; the token itself is not kept. */
+    token_hash: string
+    invited_by: string | null
+    created_at: Timestamp
+    expires_at: Timestamp
+    accepted_at: TimestampOrNull
+    accepted_by: string | null
+    revoked_at: TimestampOrNull
   }
   /** Who changed what and when, for organisations and groups. */
   field_history: {

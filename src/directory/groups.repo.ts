@@ -26,6 +26,7 @@ export interface StoredGroup {
   fees: { free: boolean; options: CostOption[]; description: LocalizedText | null }
   languages: string[]
   channels: string[]
+  channel_links: Partial<Record<string, string>>
   accessibility: string[]
   independence: string | null
   industry_funding_pct: number | null
@@ -44,7 +45,7 @@ export interface StoredGroup {
 export interface StoredLocation {
   id: string
   kind: 'physical' | 'virtual'
-  name: string | null
+  name: LocalizedText | null
   lat: number | null
   lon: number | null
   address: Address | null
@@ -67,7 +68,7 @@ export interface StoredSchedule {
   opens_at: string | null
   closes_at: string | null
   exdates: string[]
-  description: string | null
+  description: LocalizedText | null
   hsds: Record<string, string | number | null>
 }
 
@@ -159,6 +160,7 @@ export async function loadGroups(db: Db, ids: string[]): Promise<Map<string, Loa
       fees: { free: r.free, options: r.cost_options, description: r.fees_description },
       languages: r.languages,
       channels: r.channels,
+      channel_links: r.channel_links,
       accessibility: r.accessibility,
       independence: r.independence,
       industry_funding_pct: r.industry_funding_pct,
@@ -221,7 +223,16 @@ export async function writeGroup(
   trx: Db,
   g: StoredGroup,
   derived: Derived,
-  meta: { source: string; now: Date; isNew: boolean },
+  meta: {
+    source: string
+    now: Date
+    isNew: boolean
+    /** From an import: the listing's own dates instead of now (creation), or changed trust dates. */
+    created_at?: string | null
+    updated_at?: string | null
+    last_confirmed_at?: string | null
+    verified_at?: string | null
+  },
 ): Promise<void> {
   const columns = {
     organisation_id: g.organisation_id,
@@ -245,6 +256,7 @@ export async function writeGroup(
     languages: g.languages,
     attendance: derived.attendance,
     channels: g.channels,
+    channel_links: JSON.stringify(g.channel_links),
     accessibility: g.accessibility,
     independence: g.independence,
     industry_funding_pct: g.industry_funding_pct,
@@ -257,13 +269,28 @@ export async function writeGroup(
     last_checked_at: g.last_checked_at,
     updated_at: meta.now,
   }
+  const trust = {
+    ...(meta.last_confirmed_at !== undefined ? { last_confirmed_at: meta.last_confirmed_at } : {}),
+    ...(meta.verified_at !== undefined ? { verified_at: meta.verified_at } : {}),
+  }
   if (meta.isNew) {
     await trx
       .insertInto('grp')
-      .values({ id: g.id, ...columns, source: meta.source, created_at: meta.now })
+      .values({
+        id: g.id,
+        ...columns,
+        ...trust,
+        updated_at: meta.updated_at ?? meta.now,
+        source: meta.source,
+        created_at: meta.created_at ?? meta.now,
+      })
       .execute()
   } else {
-    await trx.updateTable('grp').set(columns).where('id', '=', g.id).execute()
+    await trx
+      .updateTable('grp')
+      .set({ ...columns, ...trust })
+      .where('id', '=', g.id)
+      .execute()
   }
 
   // Locations belong to the organisation and may be shared by its groups, so they are upserted
@@ -277,7 +304,7 @@ export async function writeGroup(
     const values = {
       organisation_id: g.organisation_id,
       kind: l.kind,
-      name: l.name,
+      name: json(l.name),
       lat: l.lat,
       lon: l.lon,
       address: json(l.address),
@@ -360,7 +387,7 @@ export async function writeGroup(
           opens_at: s.opens_at,
           closes_at: s.closes_at,
           exdates: s.exdates,
-          description: s.description,
+          description: json(s.description),
           hsds: JSON.stringify(s.hsds),
         })),
       )

@@ -37,6 +37,17 @@ export const activities = [
   'fundraising',
   'social',
 ] as const
+/** Messaging apps a group may meet in; each also counts as `chat`, the contract's code for all. */
+export const chatApps = [
+  'line',
+  'whatsapp',
+  'messenger',
+  'telegram',
+  'signal',
+  'discord',
+  'slack',
+  'kakaotalk',
+] as const
 export const channels = [
   'in_person',
   'video',
@@ -45,7 +56,11 @@ export const channels = [
   'forum',
   'mailing_list',
   'newsletter',
+  ...chatApps,
 ] as const
+export type Channel = (typeof channels)[number]
+/** What a cost option is paid for: each meeting, a year, a month, or once. */
+export const feePeriods = ['per_meeting', 'annual', 'monthly', 'one_off'] as const
 export const accessibilityFeatures = [
   'wheelchair',
   'captions',
@@ -118,6 +133,36 @@ function sortKeys(value: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
 }
 
+/**
+ * A short text a person typed: a plain string, taken to be in the language the group's name was
+ * written in (the group's schema turns it into a localized text), or a text with translations.
+ */
+const shortText = (max: number) =>
+  z
+    .union([z.string().trim().max(max), localizedText(max)])
+    .nullish()
+    .transform((v) => (v === '' || v === undefined ? null : v))
+
+/** A plain string as a text in the given language; a localized text as it is. */
+export function asLocalized(value: string | LocalizedText | null, lang: string) {
+  if (value === null) return null
+  if (typeof value === 'string') return { original: lang, [lang]: value } as LocalizedText
+  return value
+}
+
+/** Where a channel is found: a web address, or a `mailto:` or `tel:` link. */
+const linkUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      return ['http:', 'https:', 'mailto:', 'tel:'].includes(new URL(v).protocol)
+    } catch {
+      return false
+    }
+  }, 'must be a web address (https://…), or a mailto: or tel: link')
+
 const url = z.url({ protocol: /^https?$/ }).max(2000)
 const email = z.email().max(320)
 
@@ -160,7 +205,7 @@ export const ScheduleInput = z
       .array(isoDate)
       .default([])
       .transform((d) => [...new Set(d)].sort()),
-    description: optionalText(1000),
+    description: shortText(1000),
     hsds: z
       .record(z.string(), z.union([z.string(), z.number(), z.null()]))
       .default({})
@@ -192,7 +237,7 @@ export const LocationInput = z
   .object({
     id: z.string().min(1).max(200).optional(),
     kind: z.enum(['physical', 'virtual']),
-    name: optionalText(300),
+    name: shortText(300),
     lat: z
       .number()
       .min(-90)
@@ -213,7 +258,8 @@ export const LocationInput = z
     path: ['lon'],
     message: 'latitude and longitude go together',
   })
-  .refine((l) => l.kind !== 'virtual' || l.url !== null, {
+  // One kept for members may be listed without its link: the group gives it to its members.
+  .refine((l) => l.kind !== 'virtual' || l.url !== null || l.visibility === 'members', {
     path: ['url'],
     message: 'an online meeting place needs its address (URL)',
   })
@@ -236,13 +282,21 @@ export const ServiceAreaInput = z
 
 export const CostOptionInput = z.object({
   id: z.string().min(1).max(200).optional(),
-  option: optionalText(300),
+  /** What the cost is for: "Annual membership", "Per meeting". */
+  option: shortText(300),
   amount: z.number().min(0).max(100_000_000),
   currency: z
     .string()
     .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code')
     .transform((v) => v.toUpperCase()),
-  amount_description: optionalText(300),
+  period: z
+    .enum(feePeriods)
+    .nullish()
+    .transform((v) => v ?? null),
+  amount_description: shortText(300),
+  /** The cost can be waived (for those who cannot pay); the text says how. */
+  waiver: z.boolean().default(false),
+  waiver_text: shortText(1000),
 })
 
 const id = z
@@ -328,6 +382,11 @@ export const GroupInput = z
       .default([])
       .transform((l) => [...new Set(l)].sort()),
     channels: setOf(channels),
+    /** A link for a channel: the LINE group's invitation, the forum's address. */
+    channel_links: z
+      .partialRecord(z.enum(channels), linkUrl)
+      .default({})
+      .transform((v) => sortKeys(v as Record<string, string>) as Partial<Record<Channel, string>>),
     accessibility: setOf(accessibilityFeatures),
     independence: z
       .enum(independenceKinds)
@@ -372,6 +431,28 @@ export const GroupInput = z
   .refine((g) => g.fees.free !== true || g.fees.options.every((o) => o.amount === 0), {
     path: ['fees', 'free'],
     message: 'a free group cannot have a cost option above 0',
+  })
+  .transform((g) => {
+    // Plain strings are in the language the group's name was written in.
+    const lang = g.name.original
+    const chosen = new Set<Channel>([...g.channels, ...(Object.keys(g.channel_links) as Channel[])])
+    if ([...chosen].some((c) => (chatApps as readonly string[]).includes(c))) chosen.add('chat')
+    return {
+      ...g,
+      channels: [...chosen].sort(),
+      fees: {
+        ...g.fees,
+        options: g.fees.options.map((o) => ({
+          ...o,
+          option: asLocalized(o.option, lang),
+          amount_description: asLocalized(o.amount_description, lang),
+          waiver: o.waiver || o.waiver_text !== null,
+          waiver_text: asLocalized(o.waiver_text, lang),
+        })),
+      },
+      locations: g.locations.map((l) => ({ ...l, name: asLocalized(l.name, lang) })),
+      schedules: g.schedules.map((s) => ({ ...s, description: asLocalized(s.description, lang) })),
+    }
   })
 
 export type GroupInputRaw = z.input<typeof GroupInput>

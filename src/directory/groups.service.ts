@@ -4,6 +4,7 @@ import type { z } from '@hono/zod-openapi'
 import type { Actor } from '#src/access/actor.ts'
 import { appendAudit, organisationScope } from '#src/audit/audit.ts'
 import {
+  canModerate,
   decideOrganisationManager,
   requireGroupListingManager,
   requireListingConfirmer,
@@ -43,6 +44,31 @@ export type SaveResult = 'created' | 'updated' | 'unchanged'
 type ServiceDeps = Pick<Deps, 'db' | 'clock'>
 /** Writes also record people's changes in the audit log, which is keyed. */
 type WriteDeps = Pick<Deps, 'db' | 'clock' | 'secrets'>
+
+/**
+ * Dates and provenance an import brings for a listing (the Tomoni profile of HSDS carries them).
+ * Only the importer passes these; no form or API input can set them.
+ */
+export interface ImportedMeta {
+  created_at?: string | null
+  updated_at?: string | null
+  last_confirmed_at?: string | null
+  verified_at?: string | null
+  claimed_at?: string | null
+}
+
+const mayCheck = (actor: Actor) => canModerate(actor)
+
+/** A moderator's check is theirs to record: the organisation's staff cannot set or change it. */
+function assertCheckUnchanged(actor: Actor, before: string | null, after: string | null) {
+  if (before === after || mayCheck(actor)) return
+  throw new AppError('invalid_input', 'Some of the input is not valid.', {
+    fields: { last_checked_at: 'is recorded by moderators only' },
+  })
+}
+
+const iso = (value: string | Date | null | undefined) =>
+  value === null || value === undefined ? null : new Date(value).toISOString()
 
 const actorLabel = (actor: Actor) =>
   actor.kind === 'user' ? `user:${actor.userId}` : actor.kind === 'system' ? 'system' : 'anonymous'
@@ -93,6 +119,30 @@ export function canonicalJson(value: unknown): string {
 function changedFields<T extends object>(before: T, after: T): (keyof T & string)[] {
   const keys = Object.keys(after) as (keyof T & string)[]
   return keys.filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]))
+}
+
+type Change = { field: string; old: unknown; new: unknown }
+
+const fieldChanges = <T extends object>(before: T, after: T): Change[] =>
+  changedFields(before, after).map((field) => ({ field, old: before[field], new: after[field] }))
+
+/** The dates an import changes (those it says nothing of stay), with their history entries. */
+function importedChanges<F extends keyof ImportedMeta>(
+  imported: ImportedMeta | undefined,
+  fields: readonly F[],
+  current: (field: F) => string | null | undefined,
+) {
+  const set: Partial<Record<F, string | null>> = {}
+  const changes: Change[] = []
+  for (const field of fields) {
+    if (imported?.[field] === undefined) continue
+    const value = iso(imported[field])
+    const old = current(field) ?? null
+    if (value === old) continue
+    set[field] = value
+    changes.push({ field, old, new: value })
+  }
+  return { set, changes }
 }
 
 async function writeHistory(
@@ -170,10 +220,47 @@ export async function fieldHistory(
     .execute()
 }
 
+/** The history with the display names of the people who made each change. */
+export async function historyWithNames(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  entity: 'organisation' | 'group',
+  id: string,
+) {
+  const rows = await fieldHistory(deps, actor, entity, id)
+  const ids = [
+    ...new Set(rows.map((r) => /^user:(.+)$/.exec(r.actor)?.[1]).filter((u): u is string => !!u)),
+  ]
+  const names = new Map<string, string | null>()
+  if (ids.length) {
+    const users = await deps.db
+      .selectFrom('app_user')
+      .select(['id', 'display_name'])
+      .where('id', 'in', ids)
+      .execute()
+    for (const u of users) names.set(u.id, u.display_name)
+  }
+  return rows.map((r) => ({
+    field: r.field,
+    old: r.old,
+    new: r.new,
+    actor: r.actor,
+    actor_name: names.get(r.actor.replace(/^user:/, '')) ?? null,
+    at: r.at.toISOString(),
+  }))
+}
+
+export type HistoryEntry = Awaited<ReturnType<typeof historyWithNames>>[number]
+
 // ---------------------------------------------------------------------------------------------
 // Organisations
 
-type StoredOrganisation = Required<Omit<OrganisationInputData, 'id'>> & { id: string }
+type StoredOrganisation = Required<Omit<OrganisationInputData, 'id'>> & {
+  id: string
+  /** Kept beside the canonical form: set by claims and moderators, compared only on import. */
+  claimed_at?: string | null
+  verified_at?: string | null
+}
 
 function toStoredOrganisation(input: OrganisationInputData, id: string): StoredOrganisation {
   return {
@@ -204,6 +291,8 @@ async function loadStoredOrganisation(db: Db, id: string): Promise<StoredOrganis
     url: row.url,
     email: row.email,
     identifiers: row.identifiers.map((i) => ({ ...i, scheme: i.scheme ?? null })),
+    claimed_at: iso(row.claimed_at),
+    verified_at: iso(row.verified_at),
   }
 }
 
@@ -215,7 +304,7 @@ export async function saveOrganisation(
   deps: WriteDeps,
   actor: Actor,
   raw: OrganisationInputRaw,
-  options: { source: Source; mode?: 'create' | 'update' | 'upsert' },
+  options: { source: Source; mode?: 'create' | 'update' | 'upsert'; imported?: ImportedMeta },
 ): Promise<{ id: string; result: SaveResult }> {
   const input = parseInput(OrganisationInput, raw)
   const mode = options.mode ?? 'upsert'
@@ -255,30 +344,37 @@ export async function saveOrganisation(
         identifiers: JSON.stringify(stored.identifiers),
         updated_at: now,
       }
+      const imported = options.imported
       if (!existing) {
         await trx
           .insertInto('organisation')
-          .values({ id, ...columns, source: options.source, created_at: now })
+          .values({
+            id,
+            ...columns,
+            source: options.source,
+            claimed_at: iso(imported?.claimed_at),
+            verified_at: iso(imported?.verified_at),
+            created_at: iso(imported?.created_at) ?? now,
+            updated_at: iso(imported?.updated_at) ?? now,
+          })
           .execute()
         return { id, result: 'created' as const }
       }
-      const changed = changedFields(existing, stored)
-      if (changed.length === 0) return { id, result: 'unchanged' as const }
-      await trx.updateTable('organisation').set(columns).where('id', '=', id).execute()
-      await writeHistory(
-        trx,
-        'organisation',
-        id,
-        changed.map((field) => ({ field, old: existing[field], new: stored[field] })),
-        actor,
-        now,
-      )
+      const trust = importedChanges(imported, ['claimed_at', 'verified_at'], (f) => existing[f])
+      const changes = [...fieldChanges(existing, stored), ...trust.changes]
+      if (changes.length === 0) return { id, result: 'unchanged' as const }
+      await trx
+        .updateTable('organisation')
+        .set({ ...columns, ...trust.set })
+        .where('id', '=', id)
+        .execute()
+      await writeHistory(trx, 'organisation', id, changes, actor, now)
       await auditListing(deps, trx, actor, {
         action: 'listing_changed',
         entity: 'organisation',
         entityId: id,
         organisationId: id,
-        fields: changed,
+        fields: changes.map((c) => c.field),
       })
       return { id, result: 'updated' as const }
     })
@@ -342,7 +438,10 @@ async function toStoredGroup(
     option: o.option,
     amount: o.amount,
     currency: o.currency,
+    period: o.period,
     amount_description: o.amount_description,
+    waiver: o.waiver,
+    waiver_text: o.waiver_text,
   }))
   const areas = []
   for (const a of input.service_areas) {
@@ -377,6 +476,7 @@ async function toStoredGroup(
     },
     languages: input.languages,
     channels: input.channels,
+    channel_links: input.channel_links,
     accessibility: input.accessibility,
     independence: input.independence,
     industry_funding_pct: input.industry_funding_pct,
@@ -443,7 +543,12 @@ export async function saveGroup(
   deps: WriteDeps,
   actor: Actor,
   raw: GroupInputRaw,
-  options: { source: Source; mode?: 'create' | 'update' | 'upsert'; places?: PlaceResolver },
+  options: {
+    source: Source
+    mode?: 'create' | 'update' | 'upsert'
+    places?: PlaceResolver
+    imported?: ImportedMeta
+  },
 ): Promise<{ id: string; result: SaveResult }> {
   // The organisation named decides who may write; asked before anything else is looked at.
   if (typeof raw.organisation_id === 'string')
@@ -479,28 +584,39 @@ export async function saveGroup(
       if (loaded && loaded.organisation_id !== input.organisation_id) {
         requireOrganisationManager(actor, loaded.organisation_id)
       }
+      assertCheckUnchanged(actor, loaded?.last_checked_at ?? null, stored.last_checked_at)
+      const imported = options.imported
       if (!loaded) {
-        await writeGroup(trx, stored, derived, { source: options.source, now, isNew: true })
+        await writeGroup(trx, stored, derived, {
+          source: options.source,
+          now,
+          isNew: true,
+          created_at: iso(imported?.created_at),
+          updated_at: iso(imported?.updated_at),
+          last_confirmed_at: iso(imported?.last_confirmed_at),
+          verified_at: iso(imported?.verified_at),
+        })
         return { id, result: 'created' as const }
       }
       const before = withoutMeta(loaded)
-      const changed = changedFields(before, stored)
-      if (changed.length === 0) return { id, result: 'unchanged' as const }
-      await writeGroup(trx, stored, derived, { source: loaded.meta.source, now, isNew: false })
-      await writeHistory(
-        trx,
-        'group',
-        id,
-        changed.map((field) => ({ field, old: before[field], new: stored[field] })),
-        actor,
-        now,
+      const trust = importedChanges(imported, ['last_confirmed_at', 'verified_at'], (f) =>
+        iso(loaded.meta[f]),
       )
+      const changes = [...fieldChanges(before, stored), ...trust.changes]
+      if (changes.length === 0) return { id, result: 'unchanged' as const }
+      await writeGroup(trx, stored, derived, {
+        source: loaded.meta.source,
+        now,
+        isNew: false,
+        ...trust.set,
+      })
+      await writeHistory(trx, 'group', id, changes, actor, now)
       await auditListing(deps, trx, actor, {
         action: 'listing_changed',
         entity: 'group',
         entityId: id,
         organisationId: stored.organisation_id,
-        fields: changed,
+        fields: changes.map((c) => c.field),
       })
       return { id, result: 'updated' as const }
     })
@@ -706,6 +822,7 @@ export function publicProfile(
     languages: g.languages,
     attendance: g.meta.attendance,
     channels: g.channels,
+    channel_links: g.channel_links,
     accessibility: g.accessibility,
     independence: {
       kind: g.independence,

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Deps } from '#src/platform/deps.ts'
 import { conditionRefs, publicGroupIds } from './groups.service.ts'
 import { loadGroups, type LoadedGroup } from './groups.repo.ts'
@@ -66,5 +68,19 @@ export async function exportHsds(
     organisations: organizations.length,
     groups: organizations.reduce((n, o) => n + o.services.length, 0),
     rows,
+  }
+}
+
+/**
+ * Writes the whole public directory as one HSDS JSON file: an array of organizations with their
+ * services nested, the form `import-hsds` reads back.
+ */
+export async function exportHsdsJson(deps: Pick<Deps, 'db' | 'clock'>, file: string) {
+  const organizations = await organisationsAsHsds(deps)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(organizations, null, 2) + '\n')
+  return {
+    organisations: organizations.length,
+    groups: organizations.reduce((n, o) => n + o.services.length, 0),
   }
 }

@@ -1,14 +1,22 @@
 import fs from 'node:fs'
 import type { Actor } from '#src/access/actor.ts'
+import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError } from '#src/platform/errors.ts'
-import { saveGroup, saveOrganisation, type SaveResult } from './groups.service.ts'
+import type { GroupInputRaw } from './groups.schema.ts'
+import {
+  saveGroup,
+  saveOrganisation,
+  type ImportedMeta,
+  type SaveResult,
+} from './groups.service.ts'
 import {
   groupFromHsds,
   organisationFromHsds,
   rejection,
   str,
   type Hsds,
+  type ImportedTrust,
   type Rejection,
 } from './hsds-map.ts'
 import { readPackage } from './hsds-tabular.ts'
@@ -56,6 +64,54 @@ export function readHsds(source: string): { organizations: Hsds[]; rejections: R
     else rejections.push({ table: 'organization', id: null, reason: `item ${i} is not an object` })
   })
   return { organizations, rejections }
+}
+
+/**
+ * What the package says of a listing's dates, for packages in the Tomoni profile; a plain HSDS
+ * package says nothing of them, so what is stored here stays as it is.
+ */
+function importedMeta(trust: ImportedTrust): ImportedMeta | undefined {
+  if (!trust.profiled) return undefined
+  const { created_at, updated_at, last_confirmed_at, verified_at, claimed_at } = trust
+  return { created_at, updated_at, last_confirmed_at, verified_at, claimed_at }
+}
+
+/**
+ * A public export leaves out the name, street, postcode, coordinates and link of a members-only
+ * meeting place (decision 021). Importing it back must not erase them: where the package leaves
+ * them empty, the stored values stay.
+ */
+async function keepWithheld(db: Db, input: GroupInputRaw): Promise<void> {
+  const withheld = (input.locations ?? []).filter((l) => l.visibility === 'members' && l.id)
+  if (withheld.length === 0) return
+  const stored = await db
+    .selectFrom('location')
+    .select(['id', 'name', 'lat', 'lon', 'address', 'url'])
+    .where(
+      'id',
+      'in',
+      withheld.map((l) => l.id!),
+    )
+    .where('organisation_id', '=', input.organisation_id)
+    .where('visibility', '=', 'members')
+    .execute()
+  const byId = new Map(stored.map((l) => [l.id, l]))
+  for (const l of withheld) {
+    const s = byId.get(l.id!)
+    if (!s) continue
+    l.name ??= s.name
+    l.url ??= s.url
+    if (l.lat == null && l.lon == null) {
+      l.lat = s.lat
+      l.lon = s.lon
+    }
+    if (s.address) {
+      const a = (l.address ??= { ...s.address })
+      a.address_1 ??= s.address.address_1
+      a.address_2 ??= s.address.address_2
+      a.postal_code ??= s.address.postal_code
+    }
+  }
 }
 
 /** Parents before their chapters, so that each chapter's parent exists when it is saved. */
@@ -110,7 +166,7 @@ export async function importOrganizations(
 
   for (const org of parentsFirst(organizations)) {
     const services = Array.isArray(org.services) ? (org.services as Hsds[]) : []
-    const { input, rejections } = organisationFromHsds(org)
+    const { input, trust: orgTrust, rejections } = organisationFromHsds(org)
     report.rejected.push(...rejections)
     if (input.parent_id && !inFile.has(input.parent_id)) {
       const known = await deps.db
@@ -126,7 +182,10 @@ export async function importOrganizations(
       }
     }
     try {
-      const { result } = await saveOrganisation(deps, actor, input, { source: 'hsds_import' })
+      const { result } = await saveOrganisation(deps, actor, input, {
+        source: orgTrust.source,
+        imported: importedMeta(orgTrust),
+      })
       count(report.organisations, result)
     } catch (error) {
       report.rejected.push(rejection('organization', org, reasonOf(error)))
@@ -144,9 +203,11 @@ export async function importOrganizations(
       const mapped = groupFromHsds(service, org)
       report.rejected.push(...mapped.rejections)
       try {
+        await keepWithheld(deps.db, mapped.input)
         const { result } = await saveGroup(deps, actor, mapped.input, {
-          source: 'hsds_import',
+          source: mapped.trust.source,
           places,
+          imported: importedMeta(mapped.trust),
         })
         count(report.groups, result)
       } catch (error) {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { AppError } from '#src/platform/errors.ts'
-import { origins, rejection, str, type Hsds, type Rejection } from './hsds-map.ts'
+import { origins, rejection, str, type Hsds, type Rejection } from './hsds-profile.ts'
 
 /**
  * The HSDS tabular data package: `datapackage.json` and one CSV per table. Export flattens the
@@ -22,6 +22,8 @@ export const tables: Record<string, Record<string, FieldType>> = {
     email: 'string',
     website: 'string',
     parent_organization_id: 'string',
+    // Not in HSDS 3.0's organization (the Tomoni profile adds it, as services have it).
+    last_modified: 'datetime',
   },
   organization_identifier: {
     id: 'string',
@@ -201,7 +203,10 @@ export function toTables(organizations: Hsds[]): Record<string, Row[]> {
         ['cost_options', 'cost_option'],
         ['phones', 'phone'],
       ] as const) {
-        for (const row of (s[key] as Hsds[] | undefined) ?? []) add(table, row)
+        for (const row of (s[key] as Hsds[] | undefined) ?? []) {
+          add(table, row)
+          attributes(row)
+        }
       }
     }
   }
@@ -301,7 +306,11 @@ export function readPackage(dir: string): { organizations: Hsds[]; rejections: R
       `${dir} has no organization table (organization.csv or datapackage.json).`,
     )
   }
-  const t = (name: string) => (paths.has(name) ? readTable(paths.get(name)!, name) : [])
+  const read = new Map<string, Row[]>()
+  const t = (name: string) => {
+    if (!read.has(name)) read.set(name, paths.has(name) ? readTable(paths.get(name)!, name) : [])
+    return read.get(name)!
+  }
   const byId = (rows: Row[]) => new Map(rows.map((r) => [str(r.id), r]))
   const attach = (
     parents: Map<string | null, Row>,
@@ -382,6 +391,9 @@ export function readPackage(dir: string): { organizations: Hsds[]; rejections: R
     service: serviceById,
     organization: orgById,
     location: locationById,
+    schedule: byId(t('schedule')),
+    cost_option: byId(t('cost_option')),
+    service_area: byId(t('service_area')),
   }
   for (const a of t('attribute')) {
     const term = termsById.get(str(a.taxonomy_term_id))

@@ -7,7 +7,8 @@ import { createRouter } from '#src/platform/http.ts'
 import { ErrorBody } from '#src/platform/openapi.ts'
 import { freshnessCutoffs } from './freshness.ts'
 import { servicesAsHsds } from './hsds-export.ts'
-import { organisationToHsds, stableId, taxonomies, taxonomyToHsds } from './hsds-map.ts'
+import { organisationToHsds } from './hsds-map.ts'
+import { allowedCodes, stableId, taxonomies, taxonomyToHsds } from './hsds-profile.ts'
 
 /**
  * The HSDS 3.0 API under `/api/hsds/` (mounted at `/api`, so that the contract's `/api/hsds/` with
@@ -45,7 +46,11 @@ const ServiceQuery = z.object({
   ...paging,
 })
 
-const OrganizationQuery = z.object({ search: z.string().max(200).optional(), ...paging })
+const OrganizationQuery = z.object({
+  search: z.string().max(200).optional(),
+  modified_after: z.coerce.date().optional(),
+  ...paging,
+})
 
 const json = (schema: z.ZodType, description: string) => ({
   description,
@@ -155,7 +160,7 @@ async function termFilter(
     if (taxonomyId && taxonomyToHsds(key).id === taxonomyId)
       parts.push(sql`cardinality(${sql.ref(`g.${column}`)}) > 0`)
     if (!termId) continue
-    const codes = t.codes ?? (await usedConditions())
+    const codes = allowedCodes(key) ?? (await usedConditions())
     const code = codes.find((c) => stableId('taxonomy_term', t.name, c) === termId)
     if (code) parts.push(sql`${code} = any(${sql.ref(`g.${column}`)})`)
   }
@@ -191,14 +196,23 @@ export function hsdsRoutes() {
         {
           name: 'Tomoni profile of HSDS 3.0',
           version: '1',
-          taxonomies: Object.values(taxonomies).map((t) => ({
-            name: t.name,
-            description: t.description,
-            codes: t.codes,
-          })),
+          taxonomies: (Object.keys(taxonomies) as (keyof typeof taxonomies)[]).map((key) => {
+            const t = taxonomies[key]
+            const codes = allowedCodes(key)
+            return {
+              name: t.name,
+              description: t.description,
+              codes,
+              ...(codes ? {} : { pattern: (t.codes as RegExp).source }),
+              ...('value' in t ? { value: t.value } : {}),
+            }
+          }),
           departures: [
             'schedule.timezone is an IANA zone name (Asia/Tokyo); a number is read as a fixed UTC offset',
             'alternate_name holds the name in another language when the name has a translation',
+            'attributes may link to schedule, cost_option and service_area rows as well',
+            'organization.last_modified is added beside the other fields',
+            'a members-only location (tomoni:location-visibility members) is given without its name, street, postal code, coordinates or link; an online one may have no url',
           ],
         },
         200,
@@ -269,6 +283,9 @@ export function hsdsRoutes() {
           q.search
             ? sql<boolean>`${textMatches('o.name', escapeLike(q.search))}`
             : sql<boolean>`true`,
+        )
+        .where(
+          q.modified_after ? sql<boolean>`o.updated_at > ${q.modified_after}` : sql<boolean>`true`,
         )
         .orderBy('o.id')
         .limit(q.per_page)

@@ -121,7 +121,7 @@ export function scheduleNode(s: ScheduleOf): Node | null {
 
 type LocationOf = GroupProfile['locations'][number]
 
-function locationNode(l: LocationOf): Node {
+function locationNode(l: LocationOf, locale: string): Node {
   if ('area' in l) {
     // Kept for members: the town only.
     if (l.kind === 'virtual') return { '@type': 'VirtualLocation' }
@@ -134,11 +134,13 @@ function locationNode(l: LocationOf): Node {
   if (l.kind === 'virtual') {
     const node: Node = { '@type': 'VirtualLocation' }
     if (l.url) node.url = l.url
-    if (l.name) node.name = l.name
+    const name = textIn(l.name, locale)
+    if (name) node.name = name
     return node
   }
   const node: Node = { '@type': 'Place' }
-  if (l.name) node.name = l.name
+  const name = textIn(l.name, locale)
+  if (name) node.name = name
   if (l.address) {
     const a = l.address
     const street = [a.address_1, a.address_2].filter(Boolean).join(' ')
@@ -161,6 +163,9 @@ const attendanceMode: Record<string, string> = {
   online: 'https://schema.org/OnlineEventAttendanceMode',
   hybrid: 'https://schema.org/MixedEventAttendanceMode',
 }
+
+/** schema.org's billingDuration for a fee's period (ISO 8601 durations); per meeting has none. */
+const billingDuration: Record<string, string | undefined> = { annual: 'P1Y', monthly: 'P1M' }
 
 function organisationType(kind: string): string {
   if (kind === 'hospital') return 'Hospital'
@@ -228,8 +233,24 @@ export function groupJsonLd(profile: GroupProfile, ctx: JsonLdContext): Node {
 
   const offers = profile.fees.options.map((o) => {
     const offer: Node = { '@type': 'Offer', price: o.amount, priceCurrency: o.currency }
-    if (o.option) offer.name = o.option
-    if (o.amount_description) offer.description = o.amount_description
+    const what = textIn(o.option, ctx.locale)
+    const note = [
+      textIn(o.amount_description, ctx.locale),
+      o.waiver ? textIn(o.waiver_text, ctx.locale) : null,
+    ]
+      .filter(Boolean)
+      .join(' ')
+    if (what) offer.name = what
+    if (note) offer.description = note
+    const duration = o.period ? billingDuration[o.period] : undefined
+    if (duration) {
+      offer.priceSpecification = {
+        '@type': 'UnitPriceSpecification',
+        price: o.amount,
+        priceCurrency: o.currency,
+        billingDuration: duration,
+      }
+    }
     return offer
   })
 
@@ -250,13 +271,15 @@ export function groupJsonLd(profile: GroupProfile, ctx: JsonLdContext): Node {
       const next = profile.status === 'active' ? nextMeeting(s, ctx.now) : null
       if (next) event.startDate = next
       if (profile.attendance) event.eventAttendanceMode = attendanceMode[profile.attendance]
-      if (profile.locations.length) event.location = profile.locations.map(locationNode)
+      if (profile.locations.length)
+        event.location = profile.locations.map((l) => locationNode(l, ctx.locale))
       if (profile.languages.length) event.inLanguage = profile.languages
       event.isAccessibleForFree = profile.fees.free
       if (offers.length) event.offers = offers
       if (Object.keys(audience).length > 1) event.audience = audience
       if (profile.capacity !== null) event.maximumAttendeeCapacity = profile.capacity
-      if (s.description) event.description = s.description
+      const about = textIn(s.description ?? null, ctx.locale)
+      if (about) event.description = about
       return event
     })
     .filter((e): e is Node => e !== null)

@@ -12,6 +12,14 @@ const sameInBothLanguages = new Set<string>([
   'credits.mondo.name',
   'credits.worldCountries.name',
   'credits.i18nCountries.name',
+  // Messaging apps' names.
+  'search.channel.line',
+  'search.channel.whatsapp',
+  'search.channel.messenger',
+  'search.channel.telegram',
+  'search.channel.signal',
+  'search.channel.discord',
+  'search.channel.slack',
 ])
 
 interface AstNode {

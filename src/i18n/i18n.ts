@@ -9,6 +9,8 @@ import membershipEn from './messages/membership.en.json' with { type: 'json' }
 import membershipJa from './messages/membership.ja.json' with { type: 'json' }
 import securityEn from './messages/security.en.json' with { type: 'json' }
 import securityJa from './messages/security.ja.json' with { type: 'json' }
+import staffEn from './messages/staff.en.json' with { type: 'json' }
+import staffJa from './messages/staff.ja.json' with { type: 'json' }
 import type { Locale } from './locale.ts'
 
 /**
@@ -16,18 +18,25 @@ import type { Locale } from './locale.ts'
  * does not edit the same file. A key must be defined in one file only (a test checks).
  */
 export const catalogParts = {
-  en: [en, manageEn, meetingsEn, membershipEn, securityEn],
-  ja: [ja, manageJa, meetingsJa, membershipJa, securityJa],
+  en: [en, manageEn, meetingsEn, membershipEn, securityEn, staffEn],
+  ja: [ja, manageJa, meetingsJa, membershipJa, securityJa, staffJa],
 } as const
 
-const english = { ...en, ...manageEn, ...meetingsEn, ...membershipEn, ...securityEn }
+const english = {
+  ...en,
+  ...manageEn,
+  ...meetingsEn,
+  ...membershipEn,
+  ...securityEn,
+  ...staffEn,
+}
 
 export type MessageKey = keyof typeof english
 export type MessageValues = Record<string, string | number | Date>
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = {
   en: english,
-  ja: { ...ja, ...manageJa, ...meetingsJa, ...membershipJa, ...securityJa },
+  ja: { ...ja, ...manageJa, ...meetingsJa, ...membershipJa, ...securityJa, ...staffJa },
 }
 
 const compiled = new Map<string, IntlMessageFormat>()

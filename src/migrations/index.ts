@@ -7,6 +7,7 @@ import * as moderation from './2026-11-22T1300-moderation.ts'
 import * as search from './2026-11-22T1500-search.ts'
 import * as membership from './2026-11-22T1600-membership.ts'
 import * as passkeys from './2026-12-06T1000-passkeys.ts'
+import * as directoryTextsFeesChannels from './2026-12-06T2000-directory-texts-fees-channels.ts'
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (rather than read
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1500-search': search,
   '2026-11-22T1600-membership': membership,
   '2026-12-06T1000-passkeys': passkeys,
+  '2026-12-06T2000-directory-texts-fees-channels': directoryTextsFeesChannels,
 }

@@ -208,6 +208,44 @@ export async function actionsOn(
     .execute()
 }
 
+/** The latest things moderators did, newest first, with who did them. */
+export async function recentActions(deps: ServiceDeps, actor: Actor, limit = 30) {
+  requireModerator(actor)
+  return deps.db
+    .selectFrom('moderation_action as a')
+    .leftJoin('app_user as u', 'u.id', 'a.actor_id')
+    .select([
+      'a.id',
+      'a.item_id',
+      'a.subject_type',
+      'a.subject_id',
+      'a.action',
+      'a.note',
+      'a.at',
+      'u.display_name as actor_name',
+    ])
+    .orderBy('a.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Organisations a moderator has not vouched for yet: those written here or claimed first (someone
+ * runs them), the newest first. Listings imported from registers wait behind them.
+ */
+export async function organisationsToVerify(deps: ServiceDeps, actor: Actor, limit = 30) {
+  requireModerator(actor)
+  return deps.db
+    .selectFrom('organisation')
+    .select(['id', 'name', 'url', 'email', 'source', 'claimed_at', 'created_at'])
+    .where('verified_at', 'is', null)
+    .where((eb) => eb.or([eb('source', '=', 'tomoni'), eb('claimed_at', 'is not', null)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Acting
 

@@ -5,11 +5,12 @@
  * with placeholders, so each language has its own small writer here.
  */
 import { nextMeeting, parseRrule, type Rrule, type ScheduleLike } from '#src/directory/schedule.ts'
+import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import type { Locale } from '#src/i18n/locale.ts'
 
 export interface ScheduleText extends ScheduleLike {
   closes_at: string | null
-  description?: string | null
+  description?: LocalizedText | null
 }
 
 type Weekday = Rrule['byday'][number]['day']

@@ -56,10 +56,25 @@ export const fixtureGroup = (over: Partial<GroupInputRaw> = {}): GroupInputRaw =
       options: [
         {
           id: child('fee-annual'),
-          option: '年会費',
+          option: { original: 'ja', ja: '年会費', en: 'Membership' },
           amount: 3000,
           currency: 'JPY',
-          amount_description: '経済的な事情のある方は免除できます',
+          period: 'annual',
+          amount_description: { original: 'ja', ja: '1家族につき', en: 'per family' },
+          waiver: true,
+          waiver_text: {
+            original: 'ja',
+            ja: '経済的な事情のある方は免除できます',
+            en: 'Families in financial difficulty need not pay.',
+          },
+        },
+        // Written without a language mark: taken to be in the group's language.
+        {
+          id: child('fee-materials'),
+          option: '資料代',
+          amount: 300,
+          currency: 'JPY',
+          period: 'per_meeting',
         },
       ],
       description: {
@@ -69,7 +84,11 @@ export const fixtureGroup = (over: Partial<GroupInputRaw> = {}): GroupInputRaw =
       },
     },
     languages: ['ja', 'en'],
-    channels: ['in_person', 'video', 'chat', 'newsletter'],
+    channels: ['in_person', 'video', 'line', 'newsletter'],
+    channel_links: {
+      line: 'https://line.me/ti/g/example-chiba-parents',
+      newsletter: 'https://chiba-parents.example.jp/newsletter',
+    },
     accessibility: ['wheelchair', 'childcare', 'infection_control'],
     independence: 'independent',
     industry_funding_pct: 0,
@@ -92,7 +111,11 @@ export const fixtureGroup = (over: Partial<GroupInputRaw> = {}): GroupInputRaw =
       {
         id: child('loc-chiba-hall'),
         kind: 'physical',
-        name: '市民活動センター 会議室',
+        name: {
+          original: 'ja',
+          ja: '市民活動センター 会議室',
+          en: 'Civic Activity Centre, meeting room',
+        },
         lat: 35.6073,
         lon: 140.1063,
         address: {
@@ -121,6 +144,7 @@ export const fixtureGroup = (over: Partial<GroupInputRaw> = {}): GroupInputRaw =
         opens_at: '14:00',
         closes_at: '16:00',
         exdates: ['2027-01-09'],
+        description: { original: 'ja', ja: '午後の部は自由参加です。' },
       },
     ],
     ...over,

@@ -6,6 +6,8 @@
 import { Hono } from 'hono'
 import { html } from 'hono/html'
 import { policy } from '#src/access/route-policy.ts'
+import { canManageOrganisation } from '#src/access/policies.ts'
+import { formToken } from '#src/platform/form-token.ts'
 import { translator, type Translate } from '#src/i18n/i18n.ts'
 import { checkFeedback, submitFeedback } from '#src/moderation/moderation.service.ts'
 import { countFeedback } from '#src/moderation/moderation.routes.ts'
@@ -32,6 +34,12 @@ async function showGroup(
   const data = await loadGroupPage(deps, c.get('actor'), id)
   const origin = siteOrigin(c)
   const locale = c.get('locale')
+  // The people who run the listing get its "still current" button and their links on the page.
+  const staff =
+    c.get('actor').kind === 'user' &&
+    canManageOrganisation(c.get('actor'), data.profile.organisation.id)
+      ? { token: formToken(c), confirmed: c.req.query('confirmed') === '1' }
+      : undefined
   return renderPage(
     c,
     (t) =>
@@ -42,6 +50,7 @@ async function showGroup(
         organisationUrl: `${origin}/organisations/${encodeURIComponent(data.profile.organisation.id)}`,
         now: deps.clock.now(),
         feedback,
+        staff,
       }),
     status,
   )

@@ -91,7 +91,12 @@ describe('group page', () => {
     expect(body).toContain(translate('ja', 'vocab.leadership.peer'))
     expect(body).toContain(translate('ja', 'group.cond.diagnosis'))
     expect(body).toContain(translate('ja', 'group.cond.observersWelcome'))
-    expect(body).toContain(translate('ja', 'vocab.channel.chat'))
+    // A named app says more than "a messaging app", and its link is there.
+    expect(body).toContain(translate('ja', 'vocab.channel.line'))
+    expect(body).not.toContain(translate('ja', 'vocab.channel.chat'))
+    expect(body).toContain('href="https://line.me/ti/g/example-chiba-parents"')
+    expect(body).toContain('3,000円（年額）')
+    expect(body).toContain('300円（1回ごと）')
     expect(body).toContain(translate('ja', 'vocab.access.infection_control'))
     expect(body).toContain('小児がん')
     expect(body).toContain('白血病')
@@ -107,12 +112,15 @@ describe('group page', () => {
     expect(body).toContain('<p class="alt-name" lang="ja">ちば小児がん親の会 おしゃべり会</p>')
     expect(body).toContain('Second Saturday of each month, 2–4 pm (Japan time)')
     expect(body).toContain('Saturday 12 December 2026, 2–4 pm (Japan time)')
-    expect(body).toContain('¥3,000')
+    expect(body).toContain('¥3,000 a year')
+    expect(body).toContain('Membership')
+    expect(body).toContain('Families in financial difficulty need not pay.')
     // Medical advisers were written in Japanese only.
     expect(body).toMatch(/<div class="text-block" lang="ja">\s*<p>小児科医2名/)
     expect(body).toContain('Shown in the original Japanese.')
-    // Free text without a language mark is in the group's language.
-    expect(body).toContain('<span lang="ja">年会費</span>')
+    // Short texts without a translation are shown in their own language, marked.
+    expect(body).toContain('<span lang="ja">資料代</span>')
+    expect(body).toContain('<span lang="ja">午後の部は自由参加です。</span>')
     expect(body).toContain(translate('en', 'group.join.heading'))
   })
 
@@ -162,7 +170,15 @@ describe('group page', () => {
       eventAttendanceMode: 'https://schema.org/MixedEventAttendanceMode',
       eventStatus: 'https://schema.org/EventScheduled',
       isAccessibleForFree: false,
-      offers: [{ '@type': 'Offer', price: 3000, priceCurrency: 'JPY' }],
+      offers: [
+        {
+          '@type': 'Offer',
+          price: 3000,
+          priceCurrency: 'JPY',
+          priceSpecification: { '@type': 'UnitPriceSpecification', billingDuration: 'P1Y' },
+        },
+        { '@type': 'Offer', price: 300, priceCurrency: 'JPY' },
+      ],
       maximumAttendeeCapacity: 20,
       eventSchedule: {
         '@type': 'Schedule',

@@ -7,6 +7,7 @@
 import { html, raw } from 'hono/html'
 import type { Address } from '#src/directory/directory.tables.ts'
 import { groupJsonLd, jsonForScript } from '#src/directory/jsonld.ts'
+import { chatApps } from '#src/directory/groups.schema.ts'
 import type { GroupProfile } from '#src/directory/groups.service.ts'
 import type { Translate } from '#src/i18n/i18n.ts'
 import type { Locale } from '#src/i18n/locale.ts'
@@ -16,6 +17,7 @@ import {
   type ReportReason,
   type SuggestionField,
 } from '#src/moderation/moderation.tables.ts'
+import { assetUrl } from './assets.ts'
 import type { Html, Page } from './layout.ts'
 import type { GroupPageData } from './group-page-data.ts'
 import {
@@ -56,6 +58,8 @@ export interface GroupPageContext {
   organisationUrl: string
   now: Date
   feedback?: FeedbackState
+  /** For the organisation's staff: the form token of the "still current" button. */
+  staff?: { token: string; confirmed: boolean } | undefined
 }
 
 type Ctx = GroupPageContext & { data: GroupPageData; p: GroupProfile; lang: string }
@@ -137,7 +141,7 @@ function conditions(c: Ctx) {
 }
 
 function fees(c: Ctx) {
-  const { t, p, locale, lang } = c
+  const { t, p, locale } = c
   const options = p.fees.options.filter((o) => o.amount > 0)
   const description = p.fees.description
   if (p.fees.free && options.length === 0) {
@@ -146,18 +150,30 @@ function fees(c: Ctx) {
   }
   if (options.length === 0 && !description)
     return html`<p class="unknown">${t('group.fee.unknown')}</p>`
-  const rows = p.fees.options.map(
-    (o) =>
-      html`<li>
-        <span class="fee-amount">${formatMoney(o.amount, o.currency, locale)}</span>
-        ${o.option ? html`<span class="fee-what">${inLanguage(o.option, lang, locale)}</span>` : ''}
-        ${
-          o.amount_description
-            ? html`<span class="fee-note">${inLanguage(o.amount_description, lang, locale)}</span>`
-            : ''
-        }
-      </li>`,
-  )
+  const rows = p.fees.options.map((o) => {
+    const amount = formatMoney(o.amount, o.currency, locale)
+    const what = pick(o.option, locale)
+    const note = pick(o.amount_description, locale)
+    const waiver = pick(o.waiver_text, locale)
+    return html`<li>
+      <span class="fee-amount"
+        >${
+          o.period
+            ? t('group.fee.withPeriod', { amount, period: label(t, 'vocab.period', o.period) })
+            : amount
+        }</span
+      >
+      ${what ? html`<span class="fee-what">${inline(what)}</span>` : ''}
+      ${note ? html`<span class="fee-note">${inline(note)}</span>` : ''}
+      ${
+        o.waiver
+          ? html`<span class="fee-waiver"
+              >${t('group.fee.waiver')}${waiver ? html` ${inline(waiver)}` : ''}</span
+            >`
+          : ''
+      }
+    </li>`
+  })
   return html`${
     rows.length
       ? html`<ul class="fee-list">
@@ -211,8 +227,9 @@ function town(
 }
 
 function places(c: Ctx) {
-  const { t, p, locale, lang } = c
+  const { t, p, locale } = c
   return p.locations.map((l) => {
+    const name = 'area' in l ? null : pick(l.name, locale)
     if ('area' in l) {
       const where = town(l.area ?? null, c)
       return l.kind === 'virtual'
@@ -223,8 +240,7 @@ function places(c: Ctx) {
     }
     if (l.kind === 'virtual') {
       return html`<li class="place place-online">
-        <strong>${t('group.place.online')}</strong
-        >${l.name ? html` · ${inLanguage(l.name, lang, locale)}` : ''}
+        <strong>${t('group.place.online')}</strong>${name ? html` · ${inline(name)}` : ''}
         ${l.url ? html`<br /><a href="${l.url}" rel="nofollow noopener">${t('group.place.onlineLink')}</a>` : ''}
       </li>`
     }
@@ -240,7 +256,7 @@ function places(c: Ctx) {
             >`
         : ''
     return html`<li class="place">
-      ${l.name ? html`<strong>${inLanguage(l.name, lang, locale)}</strong><br />` : ''}
+      ${name ? html`<strong>${inline(name)}</strong><br />` : ''}
       ${address ? html`<span class="address">${address}</span>` : ''} ${map}
     </li>`
   })
@@ -269,7 +285,7 @@ function placeAndFrequency(c: Ctx) {
             described.map(({ s, text }) =>
               s.description
                 ? html`${text}<br /><span class="muted"
-                      >${inLanguage(s.description, c.lang, locale)}</span
+                      >${inline(pick(s.description, locale))}</span
                     >`
                 : text,
             ),
@@ -346,9 +362,22 @@ function contactLinks(c: Ctx) {
   return items
 }
 
+/** `chat` says "a messaging app"; when the app is named, the name says it better. */
+export function shownChannels(list: string[]): string[] {
+  const named = list.some((ch) => (chatApps as readonly string[]).includes(ch))
+  return list.filter((ch) => ch !== 'chat' || !named)
+}
+
 function communication(c: Ctx) {
   const { t, p } = c
-  const channels = p.channels.map((ch) => label(t, 'vocab.channel', ch))
+  const channels = shownChannels(p.channels).map((ch) => {
+    const link = p.channel_links[ch]
+    const name = label(t, 'vocab.channel', ch)
+    return link
+      ? html`${name}
+          <a href="${link}" rel="nofollow noopener">${t('group.contact.channelLink')}</a>`
+      : name
+  })
   const links = contactLinks(c)
   return html`<h4>${t('group.contact.channels')}</h4>
     ${channels.length ? list(channels, 'tick-list') : unknown(t)}
@@ -777,9 +806,31 @@ function head(c: Ctx, title: string, description: string) {
     <meta property="og:locale" content="${c.locale === 'ja' ? 'ja_JP' : 'en_GB'}" />
     ${description ? html`<meta property="og:description" content="${description}" />` : ''}
     <meta name="twitter:card" content="summary" />
+    ${c.staff ? html`<link rel="stylesheet" href="${assetUrl('staff.css')}" />` : ''}
     <script type="application/ld+json">
       ${raw(jsonForScript(jsonLd))}
     </script>`
+}
+
+/** What the people who run the listing see on its page: confirm it in one click, edit it. */
+function staffPanel(c: Ctx) {
+  if (!c.staff) return ''
+  const { t, p } = c
+  const id = encodeURIComponent(p.id)
+  return html`<section class="staff-panel" aria-labelledby="staff-panel-heading">
+    <h2 id="staff-panel-heading">${t('staff.panel.heading')}</h2>
+    ${c.staff.confirmed ? html`<p class="notice notice-ok" role="status">${t('staff.confirm.done')}</p>` : ''}
+    <p>${t('staff.panel.lead')}</p>
+    <form method="post" action="/manage/groups/${id}/confirm">
+      <input type="hidden" name="form_token" value="${c.staff.token}" />
+      <button class="button" type="submit">${t('staff.confirm.button')}</button>
+    </form>
+    <p>
+      <a href="/manage/groups/${id}/edit">${t('staff.group.editTitle')}</a> ·
+      <a href="/manage/groups/${id}/history">${t('staff.history.title')}</a> ·
+      <a href="/manage">${t('staff.dashboard.title')}</a>
+    </p>
+  </section>`
 }
 
 export function groupPage(data: GroupPageData, context: GroupPageContext): Page {
@@ -794,7 +845,7 @@ export function groupPage(data: GroupPageData, context: GroupPageContext): Page 
     description: description || undefined,
     head: head(c, title, description),
     content: html`<article class="container group">
-      ${header(c)}
+      ${staffPanel(c)} ${header(c)}
       <div class="group-layout">
         <div class="group-main">
           ${

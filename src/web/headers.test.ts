@@ -69,8 +69,8 @@ describe('security headers on every page, signed in or not, and on error pages',
       if (route.method !== 'GET' || route.path.startsWith('/api')) continue
       paths.add(
         route.path
-          .replace(/^\/groups\/:id/, '/groups/grp-chiba-parents')
-          .replace(/^\/organisations\/:id/, '/organisations/org-chiba-parents')
+          .replace(/^(\/manage)?\/groups\/:id/, '$1/groups/grp-chiba-parents')
+          .replace(/^(\/manage)?\/organisations\/:id/, '$1/organisations/org-chiba-parents')
           .replace(/:page\{[^}]*\}/, '1')
           .replace(/\*$/, 'site.css'),
       )

@@ -13,6 +13,7 @@ import {
   leaderships,
 } from '#src/directory/groups.schema.ts'
 import { listGroups } from '#src/directory/groups.search.ts'
+import { textIn } from '#src/directory/groups.service.ts'
 import type { MessageKey, Translate } from '#src/i18n/i18n.ts'
 import type { Locale } from '#src/i18n/locale.ts'
 import type { AppContext } from '#src/platform/http.ts'
@@ -280,7 +281,11 @@ function fee(t: Translate, locale: Locale, d: NonNullable<SearchItem['details']>
   const costs = d.cost_options
     .filter((o) => o.amount > 0)
     .map((o) =>
-      [formatMoney(o.amount, o.currency, locale), o.amount_description ?? o.option]
+      [
+        formatMoney(o.amount, o.currency, locale),
+        o.period ? t(`vocab.period.${o.period}`) : null,
+        textIn(o.amount_description, locale) ?? textIn(o.option, locale),
+      ]
         .filter(Boolean)
         .join(' '),
     )
