@@ -32,6 +32,14 @@ export type AuditAction =
   | 'consent_withdrawn'
   | 'data_exported'
   | 'account_erased'
+  | 'member_approved'
+  | 'member_declined'
+  | 'member_removed'
+  | 'join_settings_changed'
+  | 'questionnaire_changed'
+  | 'screening_answers_viewed'
+  | 'group_pass_created'
+  | 'group_pass_revoked'
 
 export interface AuditEntry {
   actorId: string | null

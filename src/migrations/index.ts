@@ -6,6 +6,9 @@ import * as secondFactor from './2026-11-22T1200-second-factor.ts'
 import * as moderation from './2026-11-22T1300-moderation.ts'
 import * as search from './2026-11-22T1500-search.ts'
 import * as membership from './2026-11-22T1600-membership.ts'
+import * as joining from './2026-12-07T1000-joining.ts'
+import * as meetings from './2026-12-07T1010-meetings.ts'
+import * as jobs from './2026-12-07T1020-jobs.ts'
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (rather than read
@@ -19,4 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1300-moderation': moderation,
   '2026-11-22T1500-search': search,
   '2026-11-22T1600-membership': membership,
+  '2026-12-07T1000-joining': joining,
+  '2026-12-07T1010-meetings': meetings,
+  '2026-12-07T1020-jobs': jobs,
 }
