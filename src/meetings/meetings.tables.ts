@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely'
+import type { ColumnType, Generated, RawBuilder } from 'kysely'
 
 export const meetingKinds = ['meeting', 'event'] as const
 export type MeetingKind = (typeof meetingKinds)[number]
@@ -75,6 +75,8 @@ export interface MeetingTables {
     user_id: string
     state: RsvpState
     waitlisted_at: Date | null
+    /** Place in the waiting list, from `waitlist_position_seq`. */
+    waitlist_position: ColumnType<string | null, RawBuilder<unknown> | null | undefined, RawBuilder<unknown> | null>
     created_at: Date
     updated_at: Date
   }

@@ -5,6 +5,7 @@
  */
 import { requireUser, type Actor } from '#src/access/actor.ts'
 import { addNotice } from '#src/jobs/notices.ts'
+import { nextWaitlistPosition } from '#src/membership/places.ts'
 import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
@@ -46,8 +47,7 @@ export async function promoteWaiting(
       .select(['id', 'user_id'])
       .where('meeting_id', '=', meeting.id)
       .where('state', '=', 'waitlisted')
-      .orderBy('waitlisted_at')
-      .orderBy('id')
+      .orderBy('waitlist_position')
       .limit(1)
       .executeTakeFirst()
     if (!next) break
@@ -115,7 +115,13 @@ export async function rsvp(
       .where('state', '=', 'waitlisted')
       .executeTakeFirst()
     const state: RsvpState = full || waiting ? 'waitlisted' : 'going'
-    const values = { state, waitlisted_at: state === 'waitlisted' ? now : null, updated_at: now }
+    const waits = state === 'waitlisted'
+    const values = {
+      state,
+      waitlisted_at: waits ? now : null,
+      waitlist_position: waits ? nextWaitlistPosition() : null,
+      updated_at: now,
+    }
     if (existing) {
       await trx.updateTable('rsvp').set(values).where('id', '=', existing.id).execute()
     } else {
@@ -132,7 +138,7 @@ async function giveUp(trx: Db, now: Date, meetingId: string, userId: string): Pr
   const meeting = await lockMeeting(trx, meetingId)
   const cancelled = await trx
     .updateTable('rsvp')
-    .set({ state: 'cancelled', waitlisted_at: null, updated_at: now })
+    .set({ state: 'cancelled', waitlisted_at: null, waitlist_position: null, updated_at: now })
     .where('meeting_id', '=', meetingId)
     .where('user_id', '=', userId)
     .where('state', 'in', ['going', 'waitlisted'])

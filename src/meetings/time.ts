@@ -101,6 +101,15 @@ export function formatInZone(
   return `${day} ${formatDate(date, 'en')}, ${time ?? ''} (${label})`
 }
 
+/** One moment (a deadline, say) in a zone, named. */
+export function formatMomentInZone(at: Date, zone: string, locale: Locale): string {
+  const local = localStartOf(at, zone)
+  const time = formatTimeRange(local.slice(11), null, locale)?.replace(/〜$/, '') ?? ''
+  const label = timeZoneLabel(zone, locale)
+  const date = formatDate(local.slice(0, 10), locale)
+  return locale === 'ja' ? `${date} ${time}（${label}）` : `${date}, ${time} (${label})`
+}
+
 /**
  * A meeting's time for a reader: always in the meeting's own zone, and, when the reader's zone
  * is known and different, in theirs too.

@@ -24,7 +24,7 @@ import {
 } from './membership.groups.ts'
 import type { MembershipState } from './membership.tables.ts'
 import { findValidPass, usePass } from './passes.service.ts'
-import { fillPlaces, hasPlace, transition } from './places.ts'
+import { fillPlaces, hasPlace, nextWaitlistPosition, transition } from './places.ts'
 import { checkAnswers, currentQuestionnaire, storeAnswers } from './questionnaire.service.ts'
 
 export interface JoinInput {
@@ -132,6 +132,7 @@ export async function joinGroup(deps: Deps, actor: Actor, input: JoinInput): Pro
       pass_id: pass?.id ?? null,
       visible_to_members: false,
       waitlisted_at: state === 'waitlisted' ? now : null,
+      waitlist_position: state === 'waitlisted' ? nextWaitlistPosition() : null,
       offer_expires_at: null,
       updated_at: now,
     }

@@ -9,7 +9,7 @@ import { mailIn, mailToUser } from '#src/jobs/notice-mail.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { openField } from '#src/platform/secrets.ts'
 import { loadJoinGroup, groupKeepers } from './membership.groups.ts'
-import { formatInstantFor } from './membership.time.ts'
+import { formatMomentInZone, groupTimeZone } from '#src/meetings/time.ts'
 
 const base = (deps: Deps) => publicBaseUrl(deps.env)
 
@@ -54,9 +54,10 @@ export const membershipNotices: Record<string, NoticeComposer> = {
     if (m.offer_expires_at.toISOString() !== notice.payload.expires_at) return null
     if (m.offer_expires_at <= deps.clock.now()) return null
     const expires = m.offer_expires_at
+    const zone = await groupTimeZone(deps.db, m.group_id)
     return mailToUser(deps.db, notice.user_id, 'membership.offer', (locale) => ({
       link: `${base(deps)}/my/groups`,
-      until: formatInstantFor(expires, locale),
+      until: formatMomentInZone(expires, zone, locale),
     }))
   },
   'membership.offer-lapsed': async (deps, notice) => {

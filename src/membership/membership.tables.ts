@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely'
+import type { ColumnType, Generated, RawBuilder } from 'kysely'
 
 export const membershipStates = [
   'requested',
@@ -34,6 +34,12 @@ export interface MembershipTables {
     pass_id: Generated<string | null>
     /** Waiting-list order. */
     waitlisted_at: Generated<Date | null>
+    /** Place in the waiting list, from `waitlist_position_seq`. */
+    waitlist_position: ColumnType<
+      string | null,
+      RawBuilder<unknown> | null | undefined,
+      RawBuilder<unknown> | null
+    >
     /** While a place is offered to a waitlisted person: when the offer lapses. */
     offer_expires_at: Generated<Date | null>
   }

@@ -4,6 +4,7 @@
  * (`lockGroup`), so two people can never take the last place at once: the second waits for the
  * first to commit, then finds the group full.
  */
+import { sql } from 'kysely'
 import { enqueue } from '#src/jobs/queue.ts'
 import { addNotice } from '#src/jobs/notices.ts'
 import type { ClaimedJob } from '#src/jobs/queue.ts'
@@ -15,6 +16,9 @@ import type { MembershipState } from './membership.tables.ts'
 /** How long a waitlisted person has to take up a place offered to them. */
 export const offerHours = 72
 
+/** The next place in any waiting list: served in the order people came, even within one instant. */
+export const nextWaitlistPosition = () => sql`nextval('waitlist_position_seq')`
+
 /** Records a change of state with its history entry; `actor` is `user:<id>` or `system`. */
 export async function transition(
   trx: Db,
@@ -25,9 +29,13 @@ export async function transition(
   reason: string | null = null,
   extra: { waitlisted_at?: Date | null; offer_expires_at?: Date | null } = {},
 ) {
+  const position =
+    extra.waitlisted_at === undefined
+      ? {}
+      : { waitlist_position: extra.waitlisted_at ? nextWaitlistPosition() : null }
   await trx
     .updateTable('membership')
-    .set({ state: to, updated_at: now, ...extra })
+    .set({ state: to, updated_at: now, ...extra, ...position })
     .where('id', '=', membership.id)
     .execute()
   await trx
@@ -85,8 +93,7 @@ export async function fillPlaces(trx: Db, group: JoinGroup, now: Date): Promise<
       .where('state', '=', 'waitlisted')
       // A lapsed offer is ended by its own job; the person is not offered again meanwhile.
       .where('offer_expires_at', 'is', null)
-      .orderBy('waitlisted_at')
-      .orderBy('id')
+      .orderBy('waitlist_position')
       .limit(1)
       .executeTakeFirst()
     if (!next) break

@@ -33,12 +33,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column note text check (note is null or char_length(note) <= 2000),
       -- The invitation or referral the person came with.
       add column pass_id uuid references group_pass(id) on delete set null,
-      -- Waiting-list order, and the end of an outstanding offer of a place.
+      -- When the person joined the waiting list, and their place in it: a number from a sequence,
+      -- so that two who joined in the same instant are still served in the order they came.
       add column waitlisted_at timestamptz,
+      add column waitlist_position bigint,
+      -- The end of an outstanding offer of a place.
       add column offer_expires_at timestamptz
   `.execute(db)
+  await sql`create sequence waitlist_position_seq`.execute(db)
   await sql`
-    create index membership_waitlist on membership (group_id, waitlisted_at)
+    create index membership_waitlist on membership (group_id, waitlist_position)
     where state = 'waitlisted'`.execute(db)
 
   await sql`
@@ -112,6 +116,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table questionnaire`.execute(db)
   await sql`
     alter table membership drop column note, drop column pass_id, drop column waitlisted_at,
-      drop column offer_expires_at`.execute(db)
+      drop column waitlist_position, drop column offer_expires_at`.execute(db)
+  await sql`drop sequence waitlist_position_seq`.execute(db)
   await sql`drop table group_pass`.execute(db)
 }

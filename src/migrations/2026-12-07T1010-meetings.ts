@@ -96,12 +96,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       user_id uuid not null references app_user(id) on delete cascade,
       state text not null check (state in ('going', 'waitlisted', 'cancelled')),
       waitlisted_at timestamptz,
+      -- Place in the waiting list (see waitlist_position_seq in the joining migration).
+      waitlist_position bigint,
       created_at timestamptz not null,
       updated_at timestamptz not null,
       unique (meeting_id, user_id)
     )`.execute(db)
   await sql`create index rsvp_user on rsvp (user_id)`.execute(db)
-  await sql`create index rsvp_waitlist on rsvp (meeting_id, waitlisted_at) where state = 'waitlisted'`.execute(
+  await sql`create index rsvp_waitlist on rsvp (meeting_id, waitlist_position) where state = 'waitlisted'`.execute(
     db,
   )
 
