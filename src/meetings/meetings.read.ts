@@ -14,7 +14,7 @@ import { horizonDays } from './schedule-meetings.ts'
 
 /** A group's meetings from yesterday to the horizon, as this reader may see them. */
 export async function listGroupMeetings(
-  deps: Deps,
+  deps: Pick<Deps, 'db' | 'clock'>,
   actor: Actor,
   groupId: string,
 ): Promise<{ viewer: Viewer; items: MeetingView[] }> {

@@ -18,6 +18,7 @@ import {
 } from '#src/moderation/moderation.tables.ts'
 import type { Html, Page } from './layout.ts'
 import type { GroupPageData } from './group-page-data.ts'
+import { joinCard, meetingsSection } from './group-page-joining.ts'
 import {
   formatInstant,
   formatMoney,
@@ -653,6 +654,7 @@ function aside(c: Ctx) {
   const mail = `mailto:?subject=${encodeURIComponent(name)}&body=${encodeURIComponent(pageUrl)}`
   const next = p.status === 'active' ? upcomingMeetings(p.schedules, c.now, 1)[0] : undefined
   return html`<aside class="group-aside">
+    ${joinCard(t, p.id, c.data.joining)}
     ${
       next
         ? html`<div class="aside-card aside-next">
@@ -804,7 +806,7 @@ export function groupPage(data: GroupPageData, context: GroupPageContext): Page 
                 </section>`
               : ''
           }
-          ${beforeYouJoin(c)} ${whoFor(c)} ${languagesAndAccess(c)} ${independence(c)} ${trust(c)}
+          ${beforeYouJoin(c)} ${meetingsSection(t, locale, p.id, data.joining)} ${whoFor(c)} ${languagesAndAccess(c)} ${independence(c)} ${trust(c)}
           ${feedbackForms(c)}
         </div>
         ${aside(c)}
