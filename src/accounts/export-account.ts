@@ -1,6 +1,7 @@
 import type { Actor } from '#src/access/actor.ts'
 import { appendAudit } from '#src/audit/audit.ts'
 import { listConsents } from '#src/consent/consent.service.ts'
+import { exportJoining } from '#src/membership/membership.personal.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { listRoles } from './accounts.repo.ts'
 import { requireRecentAuthentication } from './accounts.policy.ts'
@@ -58,6 +59,8 @@ export async function exportAccount(deps: Deps, actor: Actor) {
     second_factor: await secondFactorSummary(deps.db, user.userId),
     consents: await listConsents(deps, actor),
     sessions: await listSessions(deps, actor),
+    // Groups, screening answers, questions asked, meetings, the private feed, notices.
+    ...(await exportJoining(deps, user.userId)),
     mailed_links: pendingLinks.map((t) => ({
       purpose: t.purpose,
       email: t.email,

@@ -4,6 +4,14 @@ import { createTestApp } from '../../tests/app.ts'
 import { createAccount, person, send, sessionCookieOf, signIn } from '../../tests/accounts.ts'
 import { verifyAuditChain } from '#src/audit/audit.ts'
 import type { Db } from '#src/platform/db.ts'
+import { askQuestion } from '#src/membership/questions.service.ts'
+import { joinGroup } from '#src/membership/join.service.ts'
+import { saveQuestionnaire } from '#src/membership/questionnaire.service.ts'
+import { decideMember } from '#src/membership/review.service.ts'
+import { renewFeed } from '#src/meetings/calendar.service.ts'
+import { createMeeting } from '#src/meetings/meetings.service.ts'
+import { rsvp } from '#src/meetings/rsvp.service.ts'
+import { actorOf, consentVersion, facilitator, mailTo, runWork, seedGroup, seeker } from '../../tests/membership.ts'
 import { reauthenticationWindowMs } from './user-session.ts'
 
 /** Every text-like column of every table that holds `needle` somewhere, as `table.column`. */
@@ -166,5 +174,84 @@ describe('export and erasure', () => {
 
     // The address is free again for a new, unrelated account.
     await createAccount(t, person({ email: who.email }))
+  })
+
+  it('exports what joining and meeting keep, and erases it, giving the places to the next in line', async () => {
+    const groupId = await seedGroup(t, { policy: 'screening', capacity: 1 })
+    const keeper = await facilitator(t, groupId)
+    const { questions } = await saveQuestionnaire(t.deps, keeper.actor, groupId, [
+      { kind: 'text', label: 'Why this group?' },
+    ])
+    const who = await createAccount(t, person({ display_name: 'Qwerty Joiner' }))
+    const actor = actorOf(who)
+    const joined = await joinGroup(t.deps, actor, {
+      groupId,
+      displayName: 'Plover Pseudonym',
+      consentVersion,
+      locale: 'en',
+      note: 'Kestrel note to the facilitators',
+      answers: { [questions[0]!.id]: 'Marmot answer about my diagnosis' },
+    })
+    await decideMember(t.deps, keeper.actor, { groupId, membershipId: joined.membership_id, decision: 'approve' })
+    const waiting = await seeker(t)
+    const second = await joinGroup(t.deps, waiting.actor, {
+      groupId,
+      displayName: 'Next',
+      consentVersion,
+      locale: 'en',
+      answers: { [questions[0]!.id]: 'Me too' },
+    })
+    await decideMember(t.deps, keeper.actor, { groupId, membershipId: second.membership_id, decision: 'approve' })
+    const { id: meetingId } = await createMeeting(t.deps, keeper.actor, groupId, {
+      title: 'Circle',
+      lang: 'en',
+      timezone: 'Asia/Tokyo',
+      format: 'online',
+      online_url: 'https://video.example/x',
+      start_time: '10:00',
+      duration_minutes: 60,
+      capacity: 1,
+      date: '2026-12-30',
+    })
+    await rsvp(t.deps, actor, meetingId)
+    await askQuestion(t.deps, actor, { groupId, body: 'Wombat question', locale: 'en', ip: '10.0.0.1' })
+    await renewFeed(t.deps, actor)
+
+    await send(t, 'POST', '/api/v1/auth/reauthenticate', { cookie: who.cookie, body: { password: who.password } })
+    const cookie = await signIn(t, who)
+    const data = (await (await send(t, 'GET', '/api/v1/me/export', { cookie })).json()) as Record<string, unknown>
+    expect(data).toMatchObject({
+      groups: [
+        {
+          group_id: groupId,
+          state: 'active',
+          display_name: 'Plover Pseudonym',
+          message_to_facilitators: 'Kestrel note to the facilitators',
+          history: [{ to_state: 'screening' }, { to_state: 'active' }],
+          screening_answers: { items: [{ question: 'Why this group?', answer: 'Marmot answer about my diagnosis' }] },
+        },
+      ],
+      questions_asked: [{ group_id: groupId, messages: [{ side: 'seeker', body: 'Wombat question' }] }],
+      meetings: [{ meeting_id: meetingId, your_reply: 'going' }],
+      calendar_feed: { created_at: expect.any(String) },
+    })
+
+    const res = await send(t, 'DELETE', '/api/v1/me', { cookie, body: { password: who.password } })
+    expect(res.status).toBe(204)
+    for (const needle of ['Plover Pseudonym', 'Kestrel note', 'Wombat question']) {
+      expect(await findEverywhere(t.deps.db, needle), needle).toEqual([])
+    }
+    for (const table of ['membership', 'rsvp', 'calendar_feed', 'notice'] as const) {
+      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}
+        where user_id = ${who.id}`.execute(t.deps.db)
+      expect(rows.rows[0]!.n, table).toBe(0)
+    }
+    const answers = await sql<{ n: number }>`select count(*)::int as n from screening_answer
+      where membership_id = ${joined.membership_id}`.execute(t.deps.db)
+    expect(answers.rows[0]!.n).toBe(0)
+    // The freed place goes to the one waiting, as if the erased person had left.
+    await runWork(t)
+    expect(mailTo(t, waiting.email).map((m) => m.subject)).toContain('A place is free for you')
+    expect(await verifyAuditChain(t.deps)).toMatchObject({ ok: true })
   })
 })
