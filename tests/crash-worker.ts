@@ -10,7 +10,10 @@ import { startRuntime } from '#src/platform/runtime.ts'
 
 export const crashNotices: Record<string, NoticeComposer> = {
   hello: (deps, n) =>
-    mailToUser(deps.db, n.user_id, 'meeting.promoted', () => ({ time: 'soon', link: 'http://x/y' })),
+    mailToUser(deps.db, n.user_id, 'meeting.promoted', () => ({
+      time: 'soon',
+      link: 'http://x/y',
+    })),
 }
 
 if (process.argv[1]?.endsWith('crash-worker.ts')) {

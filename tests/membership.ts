@@ -30,7 +30,8 @@ export async function seedGroup(
     .select('id')
     .where('id', '=', fixtureOrganisation.id!)
     .executeTakeFirst()
-  if (!organisation) await saveOrganisation(t.deps, system, fixtureOrganisation, { source: 'tomoni' })
+  if (!organisation)
+    await saveOrganisation(t.deps, system, fixtureOrganisation, { source: 'tomoni' })
   await saveGroup(t.deps, system, fixtureGroup({ ...over, id }), { source: 'tomoni' })
   await t.deps.db
     .updateTable('grp')
@@ -46,7 +47,9 @@ export function actorOf(account: { id: string }, facilitatorOf?: string): UserAc
     kind: 'user',
     userId: account.id,
     sessionId: `test-${account.id}`,
-    roles: facilitatorOf ? [{ scopeType: 'group', scopeId: facilitatorOf, role: 'facilitator' }] : [],
+    roles: facilitatorOf
+      ? [{ scopeType: 'group', scopeId: facilitatorOf, role: 'facilitator' }]
+      : [],
     reauthenticatedAt: new Date('2026-11-22T00:00:00Z'),
     secondFactorAt: facilitatorOf ? new Date('2026-11-22T00:00:00Z') : null,
   }
@@ -79,7 +82,12 @@ export async function facilitatorSession(t: TestApp, groupId: string) {
   const begin = await send(t, 'POST', '/api/v1/me/second-factor/totp', { cookie: who.cookie })
   const { secret } = (await begin.json()) as { secret: string }
   const code = () =>
-    new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    new TOTP({
+      secret: Secret.fromBase32(secret),
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    }).generate({
       timestamp: t.clock.now().getTime(),
     })
   const confirm = await send(t, 'POST', '/api/v1/me/second-factor/totp/confirm', {

@@ -111,7 +111,12 @@ const meetingDetails = {
 }
 const meetingBody = { ...meetingDetails, date: '2027-01-09' }
 const seriesBody = { ...meetingDetails, dtstart: '2027-01-09', rrule: 'FREQ=MONTHLY;BYDAY=2SA' }
-const meetingForm = { ...meetingDetails, duration_minutes: '60', date: '2027-01-09', repeat: 'monthly_nth' }
+const meetingForm = {
+  ...meetingDetails,
+  duration_minutes: '60',
+  date: '2027-01-09',
+  repeat: 'monthly_nth',
+}
 
 /** The pages of running a group: sent to sign in, else refused (403) for want of a second factor. */
 function managePages(
@@ -532,7 +537,10 @@ const matrix: Record<string, Entry> = {
     expect: managers,
   }),
   'PUT /api/v1/groups/:id/questionnaire': group('/api/v1/groups/:id/questionnaire', {
-    request: (ids) => ({ path: `/api/v1/groups/${ids.group}/questionnaire`, body: { questions: [] } }),
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/questionnaire`,
+      body: { questions: [] },
+    }),
     expect: managers,
   }),
   'GET /api/v1/groups/:id/passes': group('/api/v1/groups/:id/passes', { expect: managers }),
@@ -548,10 +556,13 @@ const matrix: Record<string, Entry> = {
     expect: managers,
   }),
   'GET /api/v1/groups/:id/questions': group('/api/v1/groups/:id/questions', { expect: managers }),
-  'GET /api/v1/groups/:id/questions/:questionId': group('/api/v1/groups/:id/questions/:questionId', {
-    request: (ids) => ({ path: `/api/v1/groups/${ids.group}/questions/${unknownUuid}` }),
-    expect: managers,
-  }),
+  'GET /api/v1/groups/:id/questions/:questionId': group(
+    '/api/v1/groups/:id/questions/:questionId',
+    {
+      request: (ids) => ({ path: `/api/v1/groups/${ids.group}/questions/${unknownUuid}` }),
+      expect: managers,
+    },
+  ),
   'POST /api/v1/groups/:id/questions/:questionId/replies': group(
     '/api/v1/groups/:id/questions/:questionId/replies',
     {
@@ -695,7 +706,10 @@ const matrix: Record<string, Entry> = {
   }),
   ...managePages({
     'GET /manage/groups/:id': { path: '' },
-    'POST /manage/groups/:id/settings': { path: 'settings', form: { join_policy: 'open', capacity: '' } },
+    'POST /manage/groups/:id/settings': {
+      path: 'settings',
+      form: { join_policy: 'open', capacity: '' },
+    },
     'GET /manage/groups/:id/members': { path: 'members' },
     'POST /manage/groups/:id/members/:mid': {
       path: `members/${unknownUuid}`,
@@ -706,10 +720,16 @@ const matrix: Record<string, Entry> = {
     'POST /manage/groups/:id/questionnaire': { path: 'questionnaire', form: { rows: '0' } },
     'GET /manage/groups/:id/passes': { path: 'passes' },
     'POST /manage/groups/:id/passes': { path: 'passes', form: { kind: 'invitation', label: note } },
-    'POST /manage/groups/:id/passes/:pid/revoke': { path: `passes/${unknownUuid}/revoke`, form: {} },
+    'POST /manage/groups/:id/passes/:pid/revoke': {
+      path: `passes/${unknownUuid}/revoke`,
+      form: {},
+    },
     'GET /manage/groups/:id/questions': { path: 'questions' },
     'GET /manage/groups/:id/questions/:qid': { path: `questions/${unknownUuid}` },
-    'POST /manage/groups/:id/questions/:qid': { path: `questions/${unknownUuid}`, form: { body: note } },
+    'POST /manage/groups/:id/questions/:qid': {
+      path: `questions/${unknownUuid}`,
+      form: { body: note },
+    },
     'GET /manage/groups/:id/meetings': { path: 'meetings' },
     'GET /manage/groups/:id/meetings/new': { path: 'meetings/new' },
     'POST /manage/groups/:id/meetings/new': { path: 'meetings/new', form: meetingForm },
@@ -738,7 +758,6 @@ const matrix: Record<string, Entry> = {
     request: () => ({ path: `/manage/series/${unknownUuid}/end`, form: {} }),
     expect: signedInPage('404'),
   }),
-
 }
 
 const matches = (outcome: Outcome, status: number) => {

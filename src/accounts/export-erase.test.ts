@@ -11,7 +11,15 @@ import { decideMember } from '#src/membership/review.service.ts'
 import { renewFeed } from '#src/meetings/calendar.service.ts'
 import { createMeeting } from '#src/meetings/meetings.service.ts'
 import { rsvp } from '#src/meetings/rsvp.service.ts'
-import { actorOf, consentVersion, facilitator, mailTo, runWork, seedGroup, seeker } from '../../tests/membership.ts'
+import {
+  actorOf,
+  consentVersion,
+  facilitator,
+  mailTo,
+  runWork,
+  seedGroup,
+  seeker,
+} from '../../tests/membership.ts'
 import { reauthenticationWindowMs } from './user-session.ts'
 
 /** Every text-like column of every table that holds `needle` somewhere, as `table.column`. */
@@ -192,7 +200,11 @@ describe('export and erasure', () => {
       note: 'Kestrel note to the facilitators',
       answers: { [questions[0]!.id]: 'Marmot answer about my diagnosis' },
     })
-    await decideMember(t.deps, keeper.actor, { groupId, membershipId: joined.membership_id, decision: 'approve' })
+    await decideMember(t.deps, keeper.actor, {
+      groupId,
+      membershipId: joined.membership_id,
+      decision: 'approve',
+    })
     const waiting = await seeker(t)
     const second = await joinGroup(t.deps, waiting.actor, {
       groupId,
@@ -201,7 +213,11 @@ describe('export and erasure', () => {
       locale: 'en',
       answers: { [questions[0]!.id]: 'Me too' },
     })
-    await decideMember(t.deps, keeper.actor, { groupId, membershipId: second.membership_id, decision: 'approve' })
+    await decideMember(t.deps, keeper.actor, {
+      groupId,
+      membershipId: second.membership_id,
+      decision: 'approve',
+    })
     const { id: meetingId } = await createMeeting(t.deps, keeper.actor, groupId, {
       title: 'Circle',
       lang: 'en',
@@ -214,12 +230,23 @@ describe('export and erasure', () => {
       date: '2026-12-30',
     })
     await rsvp(t.deps, actor, meetingId)
-    await askQuestion(t.deps, actor, { groupId, body: 'Wombat question', locale: 'en', ip: '10.0.0.1' })
+    await askQuestion(t.deps, actor, {
+      groupId,
+      body: 'Wombat question',
+      locale: 'en',
+      ip: '10.0.0.1',
+    })
     await renewFeed(t.deps, actor)
 
-    await send(t, 'POST', '/api/v1/auth/reauthenticate', { cookie: who.cookie, body: { password: who.password } })
+    await send(t, 'POST', '/api/v1/auth/reauthenticate', {
+      cookie: who.cookie,
+      body: { password: who.password },
+    })
     const cookie = await signIn(t, who)
-    const data = (await (await send(t, 'GET', '/api/v1/me/export', { cookie })).json()) as Record<string, unknown>
+    const data = (await (await send(t, 'GET', '/api/v1/me/export', { cookie })).json()) as Record<
+      string,
+      unknown
+    >
     expect(data).toMatchObject({
       groups: [
         {
@@ -228,12 +255,16 @@ describe('export and erasure', () => {
           display_name: 'Plover Pseudonym',
           message_to_facilitators: 'Kestrel note to the facilitators',
           history: [{ to_state: 'screening' }, { to_state: 'active' }],
-          screening_answers: { items: [{ question: 'Why this group?', answer: 'Marmot answer about my diagnosis' }] },
+          screening_answers: {
+            items: [{ question: 'Why this group?', answer: 'Marmot answer about my diagnosis' }],
+          },
         },
       ],
-      questions_asked: [{ group_id: groupId, messages: [{ side: 'seeker', body: 'Wombat question' }] }],
+      questions_asked: [
+        { group_id: groupId, messages: [{ side: 'seeker', body: 'Wombat question' }] },
+      ],
       meetings: [{ meeting_id: meetingId, your_reply: 'going' }],
-      calendar_feed: { created_at: expect.any(String) },
+      calendar_feed: { created_at: expect.any(String) as string },
     })
 
     const res = await send(t, 'DELETE', '/api/v1/me', { cookie, body: { password: who.password } })

@@ -196,7 +196,11 @@ function* occurrences(schedule: ScheduleLike, rule: Rrule, fromDay: number, unti
 }
 
 /** The local dates a schedule meets on from `fromDate` to `untilDate` (both YYYY-MM-DD, inclusive). */
-export function occurrenceDates(schedule: ScheduleLike, fromDate: string, untilDate: string): string[] {
+export function occurrenceDates(
+  schedule: ScheduleLike,
+  fromDate: string,
+  untilDate: string,
+): string[] {
   const rule = parseRrule(schedule.rrule)
   if (!rule) return []
   return [...occurrences(schedule, rule, dayNumber(fromDate), dayNumber(untilDate))]

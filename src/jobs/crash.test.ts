@@ -95,14 +95,20 @@ describe('a worker process killed between sending a notice and recording it', ()
 
     const { signal, stderr } = await runCrashWorker(env)
     expect(signal, stderr).toBe('SIGKILL')
-    const outbox = () => readOutbox(path.join(dataDir, 'outbox')).filter((m) => m.to === 'crash@example.test')
+    const outbox = () =>
+      readOutbox(path.join(dataDir, 'outbox')).filter((m) => m.to === 'crash@example.test')
     expect(outbox()).toHaveLength(1)
 
     const handle = await reopen()
     try {
       const state = async () =>
-        (await handle.db.selectFrom('notice').select('state').where('key', '=', 'crash:1').executeTakeFirstOrThrow())
-          .state
+        (
+          await handle.db
+            .selectFrom('notice')
+            .select('state')
+            .where('key', '=', 'crash:1')
+            .executeTakeFirstOrThrow()
+        ).state
       expect(await state()).toBe('sending')
       const later = new Date(Date.now() + noticeLeaseMs + 60_000)
       await runDueWork(depsOver(handle.db, dataDir, later), { jobs: {}, notices: crashNotices })

@@ -66,7 +66,10 @@ export async function recoverNotices(deps: Deps): Promise<number> {
     const delivered = await deps.mailer.wasDelivered(notice.key)
     const state = delivered === true ? 'sent' : delivered === false ? 'pending' : 'uncertain'
     if (state === 'uncertain') {
-      deps.log.warn({ notice: notice.id }, 'a notice may or may not have gone; not sending it again')
+      deps.log.warn(
+        { notice: notice.id },
+        'a notice may or may not have gone; not sending it again',
+      )
     }
     await deps.db
       .updateTable('notice')

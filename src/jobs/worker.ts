@@ -3,7 +3,12 @@
  * polls every few seconds; `npm run cli -- run-jobs` runs everything due once and exits.
  */
 import type { Deps } from '#src/platform/deps.ts'
-import { deliverNotices, recoverNotices, type DeliverOptions, type NoticeComposer } from './notices.ts'
+import {
+  deliverNotices,
+  recoverNotices,
+  type DeliverOptions,
+  type NoticeComposer,
+} from './notices.ts'
 import { claimJobs, failJob, finishJob, type JobHandler } from './queue.ts'
 
 export interface WorkRegistry {
@@ -50,11 +55,7 @@ export interface RunningWorker {
 }
 
 /** Polls in the background until stopped; a failing round is logged and the next one tries again. */
-export function startWorker(
-  deps: Deps,
-  registry: WorkRegistry,
-  intervalMs = 5_000,
-): RunningWorker {
+export function startWorker(deps: Deps, registry: WorkRegistry, intervalMs = 5_000): RunningWorker {
   let stopped = false
   let current: Promise<unknown> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined

@@ -8,7 +8,11 @@ import { notFound } from '#src/platform/errors.ts'
 import type { AppEnv } from '#src/platform/http.ts'
 import { groupFeed, meetingIcs, privateFeed } from './calendar.service.ts'
 
-function calendar(c: Context<AppEnv>, text: string, options: { private: boolean; filename?: string }) {
+function calendar(
+  c: Context<AppEnv>,
+  text: string,
+  options: { private: boolean; filename?: string },
+) {
   c.header('Content-Type', 'text/calendar; charset=utf-8')
   c.header('Vary', 'Accept-Language, Cookie')
   if (options.private) {
@@ -17,14 +21,17 @@ function calendar(c: Context<AppEnv>, text: string, options: { private: boolean;
   } else {
     c.header('Cache-Control', 'public, max-age=300')
   }
-  if (options.filename) c.header('Content-Disposition', `attachment; filename="${options.filename}"`)
+  if (options.filename)
+    c.header('Content-Disposition', `attachment; filename="${options.filename}"`)
   return c.body(text, 200)
 }
 
 export function calendarRoutes() {
   return new Hono<AppEnv>()
     .get('/groups/:id/calendar.ics', policy('public'), async (c) =>
-      calendar(c, await groupFeed(c.get('deps'), c.req.param('id'), c.get('locale')), { private: false }),
+      calendar(c, await groupFeed(c.get('deps'), c.req.param('id'), c.get('locale')), {
+        private: false,
+      }),
     )
     .get('/calendar/:file', policy('public'), async (c) => {
       const file = c.req.param('file')

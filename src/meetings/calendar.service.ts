@@ -42,9 +42,13 @@ function meetingEvent(
     stamp: new Date(m.updated_at),
     start: starts,
     end: ends,
-    summary: m.status === 'cancelled' ? `${translate(locale, 'meetings.cancelledPrefix')} ${title}` : title,
+    summary:
+      m.status === 'cancelled'
+        ? `${translate(locale, 'meetings.cancelledPrefix')} ${title}`
+        : title,
     description: lines.filter(Boolean).join('\n\n'),
-    location: m.venue ?? (m.format === 'online' ? translate(locale, 'meetings.format.online') : null),
+    location:
+      m.venue ?? (m.format === 'online' ? translate(locale, 'meetings.format.online') : null),
     url: `${publicBaseUrl(deps.env)}/meetings/${m.id}`,
     status: m.status === 'cancelled' ? 'CANCELLED' : context.waiting ? 'TENTATIVE' : 'CONFIRMED',
   }
@@ -55,14 +59,18 @@ export async function groupFeed(deps: Deps, groupId: string, locale: Locale): Pr
   const profile = await getGroupProfile(deps, { kind: 'anonymous' }, groupId)
   const name = textIn(profile.name, locale) ?? profile.id
   const { items } = await listGroupMeetings(deps, { kind: 'anonymous' }, groupId)
-  const events = items.map((m) => meetingEvent(deps, m, locale, { groupName: name, waiting: false }))
+  const events = items.map((m) =>
+    meetingEvent(deps, m, locale, { groupName: name, waiting: false }),
+  )
   // The listing's own schedule, where the group's series do not replace it.
   const now = deps.clock.now()
   for (const s of profile.schedules.filter((x) => !x.id.startsWith('tomoni-'))) {
     const today = todayIn(now, s.timezone)
     for (const date of occurrenceDates(s, addDays(today, -7), addDays(today, 120))) {
       const start = instantOf(date, s.opens_at ?? '00:00', s.timezone)
-      const end = s.closes_at ? instantOf(date, s.closes_at, s.timezone) : new Date(start.getTime() + 2 * 3_600_000)
+      const end = s.closes_at
+        ? instantOf(date, s.closes_at, s.timezone)
+        : new Date(start.getTime() + 2 * 3_600_000)
       events.push({
         uid: `schedule-${s.id}-${date}@${hostOf(deps)}`,
         sequence: 0,

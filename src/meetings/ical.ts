@@ -53,11 +53,19 @@ export function foldLine(line: string): string {
 }
 
 function eventLines(e: IcsEvent): string[] {
-  const lines = ['BEGIN:VEVENT', `UID:${e.uid}`, `SEQUENCE:${e.sequence}`, `DTSTAMP:${utcStamp(e.stamp)}`]
+  const lines = [
+    'BEGIN:VEVENT',
+    `UID:${e.uid}`,
+    `SEQUENCE:${e.sequence}`,
+    `DTSTAMP:${utcStamp(e.stamp)}`,
+  ]
   if (e.allDay) {
     const day = e.allDay.date.replace(/-/g, '')
     const next = new Date(Date.parse(`${e.allDay.date}T00:00:00Z`) + 86_400_000)
-    lines.push(`DTSTART;VALUE=DATE:${day}`, `DTEND;VALUE=DATE:${next.toISOString().slice(0, 10).replace(/-/g, '')}`)
+    lines.push(
+      `DTSTART;VALUE=DATE:${day}`,
+      `DTEND;VALUE=DATE:${next.toISOString().slice(0, 10).replace(/-/g, '')}`,
+    )
   } else {
     lines.push(`DTSTART:${utcStamp(e.start)}`, `DTEND:${utcStamp(e.end)}`)
   }

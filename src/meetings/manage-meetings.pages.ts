@@ -12,7 +12,15 @@ import { requireManager } from '#src/membership/membership.groups.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
-import { buttonForm, formAlert, formFields, notice, textInput, tokenField, type Errors } from '#src/web/forms.ts'
+import {
+  buttonForm,
+  formAlert,
+  formFields,
+  notice,
+  textInput,
+  tokenField,
+  type Errors,
+} from '#src/web/forms.ts'
 import { loadMeeting } from './meetings.access.ts'
 import { listGroupMeetings } from './meetings.read.ts'
 import { cancelMeeting, createMeeting, updateMeeting } from './meetings.service.ts'
@@ -34,41 +42,64 @@ async function listPage(c: AppContext) {
     .where('group_id', '=', groupId)
     .where('ended_at', 'is', null)
     .execute()
-  return managePage(c, group, 'meetings', 'manage.meetings.title', (t) => html`${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
-    <p>
-      <a class="button" href="${managePath(groupId, 'meetings/new')}">${t('manage.meetings.add')}</a>
-      <a class="button button-secondary" href="${managePath(groupId, 'series/new')}">${t('manage.meetings.addSeries')}</a>
-    </p>
-    ${series.length
-      ? html`<h2>${t('manage.meetings.series')}</h2>
-          <ul>
-            ${series.map((s) => html`<li><a href="/manage/series/${s.id}/edit">${s.title}</a> <code>${s.rrule}</code></li>`)}
-          </ul>`
-      : ''}
-    <h2>${t('manage.meetings.coming')}</h2>
-    ${items.length
-      ? html`<ul class="account-sections">
-          ${items.map((m) => meetingCard(c, t, m, html`<p><a href="/manage/meetings/${m.id}/edit">${t('meetings.edit')}</a></p>`))}
-        </ul>`
-      : html`<p class="muted">${t('meetings.none')}</p>`}`)
+  return managePage(
+    c,
+    group,
+    'meetings',
+    'manage.meetings.title',
+    (t) =>
+      html`${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
+        <p>
+          <a class="button" href="${managePath(groupId, 'meetings/new')}"
+            >${t('manage.meetings.add')}</a
+          >
+          <a class="button button-secondary" href="${managePath(groupId, 'series/new')}"
+            >${t('manage.meetings.addSeries')}</a
+          >
+        </p>
+        ${
+          series.length
+            ? html`<h2>${t('manage.meetings.series')}</h2>
+                <ul>
+                  ${series.map((s) => html`<li><a href="/manage/series/${s.id}/edit">${s.title}</a> <code>${s.rrule}</code></li>`)}
+                </ul>`
+            : ''
+        }
+        <h2>${t('manage.meetings.coming')}</h2>
+        ${
+          items.length
+            ? html`<ul class="account-sections">
+                ${items.map((m) => meetingCard(c, t, m, html`<p><a href="/manage/meetings/${m.id}/edit">${t('meetings.edit')}</a></p>`))}
+              </ul>`
+            : html`<p class="muted">${t('meetings.none')}</p>`
+        }`,
+  )
 }
 
-async function newForm(c: AppContext, mode: Mode, state: { values?: FormValues; errors?: Errors } = {}) {
+async function newForm(
+  c: AppContext,
+  mode: Mode,
+  state: { values?: FormValues; errors?: Errors } = {},
+) {
   const deps = c.get('deps')
   const groupId = c.req.param('id') ?? ''
   const { group } = await requireManager(deps.db, c.get('actor'), groupId)
-  const values = state.values ?? { timezone: await groupTimeZone(deps.db, groupId), lang: c.get('locale') }
+  const values = state.values ?? {
+    timezone: await groupTimeZone(deps.db, groupId),
+    lang: c.get('locale'),
+  }
   const action = managePath(groupId, mode === 'series' ? 'series/new' : 'meetings/new')
   return managePage(
     c,
     group,
     'meetings',
     mode === 'series' ? 'manage.meetings.addSeries' : 'manage.meetings.add',
-    (t) => html`${formAlert(state.errors ? t('join.error.general') : undefined)}
-      <form method="post" action="${action}" novalidate>
-        ${tokenField(c)} ${meetingFields(t, values, state.errors ?? {}, mode)}
-        <p><button class="button" type="submit">${t('manage.meetings.save')}</button></p>
-      </form>`,
+    (t) =>
+      html`${formAlert(state.errors ? t('join.error.general') : undefined)}
+        <form method="post" action="${action}" novalidate>
+          ${tokenField(c)} ${meetingFields(t, values, state.errors ?? {}, mode)}
+          <p><button class="button" type="submit">${t('manage.meetings.save')}</button></p>
+        </form>`,
     state.errors ? 400 : 200,
   )
 }
@@ -83,12 +114,18 @@ async function create(c: AppContext, mode: Mode) {
     else await createMeeting(c.get('deps'), c.get('actor'), groupId, input)
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
-    return newForm(c, mode, { values: form, errors: fieldErrors(translator(c.get('locale')), error.fields ?? {}) })
+    return newForm(c, mode, {
+      values: form,
+      errors: fieldErrors(translator(c.get('locale')), error.fields ?? {}),
+    })
   }
   return c.redirect(`${managePath(groupId, 'meetings')}?saved=1`, 303)
 }
 
-async function editMeetingForm(c: AppContext, state: { values?: FormValues; errors?: Errors } = {}) {
+async function editMeetingForm(
+  c: AppContext,
+  state: { values?: FormValues; errors?: Errors } = {},
+) {
   const deps = c.get('deps')
   const m = await loadMeeting(deps.db, c.req.param('id') ?? '')
   const { group } = await requireManager(deps.db, c.get('actor'), m.group_id)
@@ -103,29 +140,41 @@ async function editMeetingForm(c: AppContext, state: { values?: FormValues; erro
     venue_visibility: m.venue_visibility,
     online_url: m.online_url ?? '',
     capacity: m.capacity === null ? '' : String(m.capacity),
-    speakers: m.speakers.map((s) => (s.affiliation ? `${s.name} — ${s.affiliation}` : s.name)).join('\n'),
+    speakers: m.speakers
+      .map((s) => (s.affiliation ? `${s.name} — ${s.affiliation}` : s.name))
+      .join('\n'),
   }
   return managePage(
     c,
     group,
     'meetings',
     'manage.meetings.edit',
-    (t) => html`${m.series_id ? html`<p class="muted">${t('manage.meetings.occurrenceNote')}</p>` : ''}
-      ${m.status === 'cancelled' ? html`<p class="notice notice-warn">${t('meetings.cancelledNote')}</p>` : ''}
-      ${formAlert(state.errors ? t('join.error.general') : undefined)}
-      <form method="post" action="/manage/meetings/${m.id}/edit" novalidate>
-        ${tokenField(c)} ${meetingFields(t, values, state.errors ?? {}, 'change')}
-        <p><button class="button" type="submit">${t('manage.meetings.save')}</button></p>
-      </form>
-      ${m.status === 'scheduled'
-        ? html`<h2>${t('manage.meetings.cancel')}</h2>
-            <form method="post" action="/manage/meetings/${m.id}/cancel">
-              ${tokenField(c)}
-              ${textInput({ name: 'reason', label: t('manage.meetings.cancelReason'), maxlength: 1000 })}
-              <p><button class="button button-secondary" type="submit">${t('manage.meetings.cancel')}</button></p>
-            </form>`
-        : ''}
-      <p><a href="/meetings/${m.id}">${t('manage.meetings.view')}</a> · <a href="${managePath(group.id, 'meetings')}">${t('manage.nav.meetings')}</a></p>`,
+    (t) =>
+      html`${m.series_id ? html`<p class="muted">${t('manage.meetings.occurrenceNote')}</p>` : ''}
+        ${m.status === 'cancelled' ? html`<p class="notice notice-warn">${t('meetings.cancelledNote')}</p>` : ''}
+        ${formAlert(state.errors ? t('join.error.general') : undefined)}
+        <form method="post" action="/manage/meetings/${m.id}/edit" novalidate>
+          ${tokenField(c)} ${meetingFields(t, values, state.errors ?? {}, 'change')}
+          <p><button class="button" type="submit">${t('manage.meetings.save')}</button></p>
+        </form>
+        ${
+          m.status === 'scheduled'
+            ? html`<h2>${t('manage.meetings.cancel')}</h2>
+                <form method="post" action="/manage/meetings/${m.id}/cancel">
+                  ${tokenField(c)}
+                  ${textInput({ name: 'reason', label: t('manage.meetings.cancelReason'), maxlength: 1000 })}
+                  <p>
+                    <button class="button button-secondary" type="submit">
+                      ${t('manage.meetings.cancel')}
+                    </button>
+                  </p>
+                </form>`
+            : ''
+        }
+        <p>
+          <a href="/meetings/${m.id}">${t('manage.meetings.view')}</a> ·
+          <a href="${managePath(group.id, 'meetings')}">${t('manage.nav.meetings')}</a>
+        </p>`,
     state.errors ? 400 : 200,
   )
 }
@@ -152,20 +201,23 @@ async function editSeriesForm(c: AppContext, state: { values?: FormValues; error
     online_url: s.online_url ?? '',
     capacity: s.capacity === null ? '' : String(s.capacity),
     audience: s.audience,
-    speakers: s.speakers.map((x) => (x.affiliation ? `${x.name} — ${x.affiliation}` : x.name)).join('\n'),
+    speakers: s.speakers
+      .map((x) => (x.affiliation ? `${x.name} — ${x.affiliation}` : x.name))
+      .join('\n'),
   }
   return managePage(
     c,
     group,
     'meetings',
     'manage.meetings.editSeries',
-    (t) => html`<p class="muted">${t('manage.meetings.seriesNote')}</p>
-      ${formAlert(state.errors ? t('join.error.general') : undefined)}
-      <form method="post" action="/manage/series/${s.id}/edit" novalidate>
-        ${tokenField(c)} ${meetingFields(t, values, state.errors ?? {}, 'series')}
-        <p><button class="button" type="submit">${t('manage.meetings.save')}</button></p>
-      </form>
-      ${buttonForm(c, `/manage/series/${s.id}/end`, t('manage.meetings.endSeries'), { secondary: true })}`,
+    (t) =>
+      html`<p class="muted">${t('manage.meetings.seriesNote')}</p>
+        ${formAlert(state.errors ? t('join.error.general') : undefined)}
+        <form method="post" action="/manage/series/${s.id}/edit" novalidate>
+          ${tokenField(c)} ${meetingFields(t, values, state.errors ?? {}, 'series')}
+          <p><button class="button" type="submit">${t('manage.meetings.save')}</button></p>
+        </form>
+        ${buttonForm(c, `/manage/series/${s.id}/end`, t('manage.meetings.endSeries'), { secondary: true })}`,
     state.errors ? 400 : 200,
   )
 }
@@ -183,8 +235,15 @@ export function manageMeetingPages() {
       checkFormToken(c, form.form_token)
       const input: Record<string, unknown> = inputOf(form, 'meeting')
       // A change names what may change on its own; kind, zone and audience stay the meeting's.
-      const fields = ['title', 'description', 'date', 'start_time', 'duration_minutes', 'format', 'venue']
-        .concat(['venue_visibility', 'online_url', 'capacity', 'speakers'])
+      const fields = [
+        'title',
+        'description',
+        'date',
+        'start_time',
+        'duration_minutes',
+        'format',
+        'venue',
+      ].concat(['venue_visibility', 'online_url', 'capacity', 'speakers'])
       try {
         await updateMeeting(
           c.get('deps'),
@@ -194,7 +253,10 @@ export function manageMeetingPages() {
         )
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
-        return editMeetingForm(c, { values: form, errors: fieldErrors(translator(c.get('locale')), error.fields ?? {}) })
+        return editMeetingForm(c, {
+          values: form,
+          errors: fieldErrors(translator(c.get('locale')), error.fields ?? {}),
+        })
       }
       return c.redirect(`/meetings/${c.req.param('id')}?saved=1`, 303)
     })
@@ -213,7 +275,10 @@ export function manageMeetingPages() {
         await updateSeries(c.get('deps'), c.get('actor'), series.id, inputOf(form, 'series'))
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
-        return editSeriesForm(c, { values: form, errors: fieldErrors(translator(c.get('locale')), error.fields ?? {}) })
+        return editSeriesForm(c, {
+          values: form,
+          errors: fieldErrors(translator(c.get('locale')), error.fields ?? {}),
+        })
       }
       return c.redirect(`${managePath(series.group_id, 'meetings')}?saved=1`, 303)
     })

@@ -16,7 +16,11 @@ import { formatInZone } from './time.ts'
 async function stillAttending(deps: Deps, notice: ClaimedNotice, states: string[]) {
   const id = notice.payload.meeting_id
   if (typeof id !== 'string' || !notice.user_id) return null
-  const meeting = await deps.db.selectFrom('meeting').selectAll().where('id', '=', id).executeTakeFirst()
+  const meeting = await deps.db
+    .selectFrom('meeting')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst()
   if (!meeting) return null
   const rsvp = await deps.db
     .selectFrom('rsvp')
@@ -25,13 +29,24 @@ async function stillAttending(deps: Deps, notice: ClaimedNotice, states: string[
     .where('user_id', '=', notice.user_id)
     .executeTakeFirst()
   if (!rsvp || !states.includes(rsvp.state)) return null
-  if (meeting.audience === 'members' && !(await isActiveMember(deps.db, meeting.group_id, notice.user_id))) {
+  if (
+    meeting.audience === 'members' &&
+    !(await isActiveMember(deps.db, meeting.group_id, notice.user_id))
+  ) {
     return null
   }
   return meeting
 }
 
-function compose(kind: string, states: string[], still: (m: NonNullable<Awaited<ReturnType<typeof stillAttending>>>, n: ClaimedNotice, now: Date) => boolean): NoticeComposer {
+function compose(
+  kind: string,
+  states: string[],
+  still: (
+    m: NonNullable<Awaited<ReturnType<typeof stillAttending>>>,
+    n: ClaimedNotice,
+    now: Date,
+  ) => boolean,
+): NoticeComposer {
   return async (deps, notice) => {
     const meeting = await stillAttending(deps, notice, states)
     if (!meeting || !still(meeting, notice, deps.clock.now())) return null
@@ -47,14 +62,21 @@ export const meetingNotices: Record<string, NoticeComposer> = {
     'meeting.reminder',
     ['going'],
     (m, n, now) =>
-      m.status === 'scheduled' && m.starts_at.toISOString() === n.payload.starts_at && m.starts_at > now,
+      m.status === 'scheduled' &&
+      m.starts_at.toISOString() === n.payload.starts_at &&
+      m.starts_at > now,
   ),
-  'meeting.cancelled': compose('meeting.cancelled', ['going', 'waitlisted'], (m) => m.status === 'cancelled'),
+  'meeting.cancelled': compose(
+    'meeting.cancelled',
+    ['going', 'waitlisted'],
+    (m) => m.status === 'cancelled',
+  ),
   // Only the latest change is worth a mail: an older one, not yet sent, says what is no longer so.
   'meeting.changed': compose(
     'meeting.changed',
     ['going', 'waitlisted'],
-    (m, n, now) => m.status === 'scheduled' && m.sequence === n.payload.sequence && m.starts_at > now,
+    (m, n, now) =>
+      m.status === 'scheduled' && m.sequence === n.payload.sequence && m.starts_at > now,
   ),
   'meeting.promoted': compose(
     'meeting.promoted',

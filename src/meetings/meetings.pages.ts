@@ -34,7 +34,9 @@ export function timeOf(m: MeetingView, locale: Locale, zone: string | null, t: T
 
 export function meetingCard(c: AppContext, t: Translate, m: MeetingView, extra?: Html): Html {
   const title = m.title ?? t('meetings.membersMeeting')
-  return html`<li class="account-card meeting-card${m.status === 'cancelled' ? ' is-cancelled' : ''}">
+  return html`<li
+    class="account-card meeting-card${m.status === 'cancelled' ? ' is-cancelled' : ''}"
+  >
     <h3><a href="/meetings/${m.id}" lang="${m.title ? m.lang : c.get('locale')}">${title}</a></h3>
     <p>${timeOf(m, c.get('locale'), viewerZone(c), t)}</p>
     <p>
@@ -51,21 +53,36 @@ async function groupMeetingsPage(c: AppContext) {
   const groupId = c.req.param('id') ?? ''
   const deps = c.get('deps')
   const { items } = await listGroupMeetings(deps, c.get('actor'), groupId)
-  const group = await deps.db.selectFrom('grp').select(['id', 'name', 'join_policy']).where('id', '=', groupId).executeTakeFirstOrThrow()
+  const group = await deps.db
+    .selectFrom('grp')
+    .select(['id', 'name', 'join_policy'])
+    .where('id', '=', groupId)
+    .executeTakeFirstOrThrow()
   return page(
     c,
     'meetings.title',
-    (t) => html`<h1>${t('meetings.title')}</h1>
-      <p class="lead">${inline(pick(group.name, c.get('locale')))}</p>
-      ${items.length
-        ? html`<ul class="account-sections">
-            ${items.map((m) => meetingCard(c, t, m))}
-          </ul>`
-        : html`<p>${t('meetings.none')}</p>`}
-      ${group.join_policy === 'invitation'
-        ? ''
-        : html`<p><a href="/groups/${encodeURIComponent(groupId)}/calendar.ics">${t('meetings.subscribe')}</a></p>
-            <p><a href="/groups/${encodeURIComponent(groupId)}">${t('meetings.backToGroup')}</a></p>`}`,
+    (t) =>
+      html`<h1>${t('meetings.title')}</h1>
+        <p class="lead">${inline(pick(group.name, c.get('locale')))}</p>
+        ${
+          items.length
+            ? html`<ul class="account-sections">
+                ${items.map((m) => meetingCard(c, t, m))}
+              </ul>`
+            : html`<p>${t('meetings.none')}</p>`
+        }
+        ${
+          group.join_policy === 'invitation'
+            ? ''
+            : html`<p>
+                  <a href="/groups/${encodeURIComponent(groupId)}/calendar.ics"
+                    >${t('meetings.subscribe')}</a
+                  >
+                </p>
+                <p>
+                  <a href="/groups/${encodeURIComponent(groupId)}">${t('meetings.backToGroup')}</a>
+                </p>`
+        }`,
   )
 }
 
@@ -80,7 +97,11 @@ function attendeesList(t: Translate, attendees: Attendee[]) {
 }
 
 async function meetingPage(c: AppContext, done?: string) {
-  const { meeting: m, group, attendees } = await getMeeting(c.get('deps'), c.get('actor'), c.req.param('id') ?? '')
+  const {
+    meeting: m,
+    group,
+    attendees,
+  } = await getMeeting(c.get('deps'), c.get('actor'), c.req.param('id') ?? '')
   const locale = c.get('locale')
   c.header('Cache-Control', 'no-store')
   const base = `/meetings/${m.id}`
@@ -88,45 +109,68 @@ async function meetingPage(c: AppContext, done?: string) {
   return page(
     c,
     'meetings.meeting',
-    (t) => html`<p class="muted"><a href="/groups/${encodeURIComponent(group.id)}/meetings">${inline(pick(group.name, locale))}</a></p>
-      <h1 lang="${m.title ? m.lang : locale}">${m.title ?? t('meetings.membersMeeting')}</h1>
-      ${notice(done)}
-      ${m.status === 'cancelled'
-        ? html`<p class="notice notice-warn" role="note">${t('meetings.cancelledNote')}${m.cancel_reason ? html` ${m.cancel_reason}` : ''}</p>`
-        : ''}
-      <dl class="meeting-facts">
-        <dt>${t('meetings.when')}</dt>
-        <dd>${timeOf(m, locale, viewerZone(c), t)}</dd>
-        <dt>${t('meetingForm.format')}</dt>
-        <dd>${t(`meetings.format.${m.format}`)}</dd>
-        ${m.format !== 'online'
-          ? html`<dt>${t('meetingForm.venue')}</dt>
-              <dd>${m.venue ?? t(m.title ? 'meetings.venueHidden' : 'meetings.detailsHidden')}</dd>`
-          : ''}
-        ${m.format !== 'in_person'
-          ? html`<dt>${t('meetingForm.onlineUrl')}</dt>
-              <dd>${m.online_url ? html`<a href="${m.online_url}" rel="noopener noreferrer">${m.online_url}</a>` : t('meetings.linkHidden')}</dd>`
-          : ''}
-        ${m.speakers.length
-          ? html`<dt>${t('meetingForm.speakers')}</dt>
-              <dd>${m.speakers.map((s) => html`${s.name}${s.affiliation ? ` (${s.affiliation})` : ''}<br />`)}</dd>`
-          : ''}
-      </dl>
-      ${m.description ? html`<p class="pre-wrap" lang="${m.lang}">${m.description}</p>` : ''}
-      ${m.title === null ? html`<p>${t('meetings.membersOnly')}</p>` : ''}
-      <section class="rsvp" aria-labelledby="rsvp-title">
-        <h2 id="rsvp-title">${t('meetings.rsvpTitle')}</h2>
-        ${m.your_rsvp ? html`<p><strong>${t(`meetings.rsvp.${m.your_rsvp}Long`)}</strong></p>` : ''}
-        ${m.can_rsvp && !m.your_rsvp
-          ? html`${m.full ? html`<p>${t('meetings.fullNote')}</p>` : ''}
-              ${buttonForm(c, `${base}/rsvp`, t(m.full ? 'meetings.joinWaitlist' : 'meetings.going'))}`
-          : ''}
-        ${m.your_rsvp && m.status === 'scheduled' ? buttonForm(c, `${base}/cancel-rsvp`, t('meetings.cancelRsvp'), { secondary: true }) : ''}
-        ${!signedIn && m.status === 'scheduled' ? html`<p><a href="/sign-in">${t('meetings.signInToReply')}</a></p>` : ''}
-      </section>
-      <p><a href="${base}/calendar.ics" download>${t('meetings.download')}</a></p>
-      ${m.can_manage ? html`<p><a class="button button-secondary" href="/manage/meetings/${m.id}/edit">${t('meetings.edit')}</a></p>` : ''}
-      ${attendees ? attendeesList(t, attendees) : ''}`,
+    (t) =>
+      html`<p class="muted">
+          <a href="/groups/${encodeURIComponent(group.id)}/meetings"
+            >${inline(pick(group.name, locale))}</a
+          >
+        </p>
+        <h1 lang="${m.title ? m.lang : locale}">${m.title ?? t('meetings.membersMeeting')}</h1>
+        ${notice(done)}
+        ${
+          m.status === 'cancelled'
+            ? html`<p class="notice notice-warn" role="note">
+                ${t('meetings.cancelledNote')}${m.cancel_reason ? html` ${m.cancel_reason}` : ''}
+              </p>`
+            : ''
+        }
+        <dl class="meeting-facts">
+          <dt>${t('meetings.when')}</dt>
+          <dd>${timeOf(m, locale, viewerZone(c), t)}</dd>
+          <dt>${t('meetingForm.format')}</dt>
+          <dd>${t(`meetings.format.${m.format}`)}</dd>
+          ${
+            m.format !== 'online'
+              ? html`<dt>${t('meetingForm.venue')}</dt>
+                  <dd>
+                    ${m.venue ?? t(m.title ? 'meetings.venueHidden' : 'meetings.detailsHidden')}
+                  </dd>`
+              : ''
+          }
+          ${
+            m.format !== 'in_person'
+              ? html`<dt>${t('meetingForm.onlineUrl')}</dt>
+                  <dd>
+                    ${m.online_url ? html`<a href="${m.online_url}" rel="noopener noreferrer">${m.online_url}</a>` : t('meetings.linkHidden')}
+                  </dd>`
+              : ''
+          }
+          ${
+            m.speakers.length
+              ? html`<dt>${t('meetingForm.speakers')}</dt>
+                  <dd>
+                    ${m.speakers.map((s) => html`${s.name}${s.affiliation ? ` (${s.affiliation})` : ''}<br />`)}
+                  </dd>`
+              : ''
+          }
+        </dl>
+        ${m.description ? html`<p class="pre-wrap" lang="${m.lang}">${m.description}</p>` : ''}
+        ${m.title === null ? html`<p>${t('meetings.membersOnly')}</p>` : ''}
+        <section class="rsvp" aria-labelledby="rsvp-title">
+          <h2 id="rsvp-title">${t('meetings.rsvpTitle')}</h2>
+          ${m.your_rsvp ? html`<p><strong>${t(`meetings.rsvp.${m.your_rsvp}Long`)}</strong></p>` : ''}
+          ${
+            m.can_rsvp && !m.your_rsvp
+              ? html`${m.full ? html`<p>${t('meetings.fullNote')}</p>` : ''}
+                ${buttonForm(c, `${base}/rsvp`, t(m.full ? 'meetings.joinWaitlist' : 'meetings.going'))}`
+              : ''
+          }
+          ${m.your_rsvp && m.status === 'scheduled' ? buttonForm(c, `${base}/cancel-rsvp`, t('meetings.cancelRsvp'), { secondary: true }) : ''}
+          ${!signedIn && m.status === 'scheduled' ? html`<p><a href="/sign-in">${t('meetings.signInToReply')}</a></p>` : ''}
+        </section>
+        <p><a href="${base}/calendar.ics" download>${t('meetings.download')}</a></p>
+        ${m.can_manage ? html`<p><a class="button button-secondary" href="/manage/meetings/${m.id}/edit">${t('meetings.edit')}</a></p>` : ''}
+        ${attendees ? attendeesList(t, attendees) : ''}`,
   )
 }
 
@@ -138,38 +182,50 @@ async function myMeetingsPage(c: AppContext, feedUrl?: string) {
   return page(
     c,
     'myMeetings.title',
-    (t) => html`<h1>${t('myMeetings.title')}</h1>
-      ${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
-      ${items.length
-        ? html`<ul class="account-sections">
-            ${items.map((m) => meetingCard(c, t, m, html`<p class="muted">${inline(pick(m.group_name, c.get('locale')))}</p>`))}
-          </ul>`
-        : html`<p>${t('myMeetings.none')}</p>`}
-      <section class="account-card" aria-labelledby="feed-title">
-        <h2 id="feed-title">${t('myMeetings.feed')}</h2>
-        <p>${t('myMeetings.feedLead')}</p>
-        ${feedUrl
-          ? html`<p class="callout">${t('myMeetings.feedNew')}<br /><span class="secret-text">${feedUrl}</span></p>`
-          : feed.exists
-            ? html`<p>${t('myMeetings.feedExists')}</p>`
-            : ''}
-        ${buttonForm(c, '/my/meetings/feed', t(feed.exists ? 'myMeetings.feedRenew' : 'myMeetings.feedMake'), { hidden: { action: 'renew' } })}
-        ${feed.exists ? buttonForm(c, '/my/meetings/feed', t('myMeetings.feedStop'), { secondary: true, hidden: { action: 'stop' } }) : ''}
-      </section>
-      <section class="account-card" aria-labelledby="zone-title">
-        <h2 id="zone-title">${t('myMeetings.zone')}</h2>
-        <form method="post" action="/my/time-zone">
-          ${tokenField(c)}
-          ${select({
-            name: 'zone',
-            label: t('myMeetings.zoneLabel'),
-            hint: t('myMeetings.zoneHint'),
-            value: zone ?? '',
-            options: [{ value: '', label: t('myMeetings.zoneNone') }, ...knownZones().map((z) => ({ value: z, label: z }))],
-          })}
-          <p><button class="button button-secondary" type="submit">${t('myGroups.save')}</button></p>
-        </form>
-      </section>`,
+    (t) =>
+      html`<h1>${t('myMeetings.title')}</h1>
+        ${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
+        ${
+          items.length
+            ? html`<ul class="account-sections">
+                ${items.map((m) => meetingCard(c, t, m, html`<p class="muted">${inline(pick(m.group_name, c.get('locale')))}</p>`))}
+              </ul>`
+            : html`<p>${t('myMeetings.none')}</p>`
+        }
+        <section class="account-card" aria-labelledby="feed-title">
+          <h2 id="feed-title">${t('myMeetings.feed')}</h2>
+          <p>${t('myMeetings.feedLead')}</p>
+          ${
+            feedUrl
+              ? html`<p class="callout">
+                  ${t('myMeetings.feedNew')}<br /><span class="secret-text">${feedUrl}</span>
+                </p>`
+              : feed.exists
+                ? html`<p>${t('myMeetings.feedExists')}</p>`
+                : ''
+          }
+          ${buttonForm(c, '/my/meetings/feed', t(feed.exists ? 'myMeetings.feedRenew' : 'myMeetings.feedMake'), { hidden: { action: 'renew' } })}
+          ${feed.exists ? buttonForm(c, '/my/meetings/feed', t('myMeetings.feedStop'), { secondary: true, hidden: { action: 'stop' } }) : ''}
+        </section>
+        <section class="account-card" aria-labelledby="zone-title">
+          <h2 id="zone-title">${t('myMeetings.zone')}</h2>
+          <form method="post" action="/my/time-zone">
+            ${tokenField(c)}
+            ${select({
+              name: 'zone',
+              label: t('myMeetings.zoneLabel'),
+              hint: t('myMeetings.zoneHint'),
+              value: zone ?? '',
+              options: [
+                { value: '', label: t('myMeetings.zoneNone') },
+                ...knownZones().map((z) => ({ value: z, label: z })),
+              ],
+            })}
+            <p>
+              <button class="button button-secondary" type="submit">${t('myGroups.save')}</button>
+            </p>
+          </form>
+        </section>`,
   )
 }
 
@@ -191,9 +247,14 @@ export function meetingPages() {
   return new Hono<AppEnv>()
     .get('/groups/:id/meetings', policy('public'), (c) => groupMeetingsPage(c))
     .get('/meetings/:id', policy('public'), async (c) => {
-      return meetingPage(c, c.req.query('saved') ? translator(c.get('locale'))('myGroups.saved') : undefined)
+      return meetingPage(
+        c,
+        c.req.query('saved') ? translator(c.get('locale'))('myGroups.saved') : undefined,
+      )
     })
-    .post('/meetings/:id/rsvp', ...signedInPage, (c) => answer(c, () => rsvp(c.get('deps'), c.get('actor'), c.req.param('id'))))
+    .post('/meetings/:id/rsvp', ...signedInPage, (c) =>
+      answer(c, () => rsvp(c.get('deps'), c.get('actor'), c.req.param('id'))),
+    )
     .post('/meetings/:id/cancel-rsvp', ...signedInPage, (c) =>
       answer(c, () => cancelRsvp(c.get('deps'), c.get('actor'), c.req.param('id'))),
     )

@@ -27,7 +27,10 @@ const Meeting = z
     kind: z.enum(meetingKinds),
     audience: z.enum(audiences),
     format: z.enum(meetingFormats),
-    title: z.string().nullable().describe('Null where the reader may not see what a members-only meeting is about'),
+    title: z
+      .string()
+      .nullable()
+      .describe('Null where the reader may not see what a members-only meeting is about'),
     description: z.string().nullable(),
     lang: z.enum(['ja', 'en']),
     speakers: z.array(z.object({ name: z.string(), affiliation: z.string().nullable() })),
@@ -60,10 +63,17 @@ export function meetingRoutes() {
         tags,
         middleware: [policy('public')],
         request: { params: GroupParam },
-        responses: { 200: jsonResponse(z.object({ items: z.array(Meeting) }), 'Soonest first'), 404: e[404] },
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(Meeting) }), 'Soonest first'),
+          404: e[404],
+        },
       }),
       async (c) => {
-        const { items } = await listGroupMeetings(c.get('deps'), c.get('actor'), c.req.valid('param').id)
+        const { items } = await listGroupMeetings(
+          c.get('deps'),
+          c.get('actor'),
+          c.req.valid('param').id,
+        )
         return c.json({ items }, 200)
       },
     )
@@ -78,7 +88,15 @@ export function meetingRoutes() {
         responses: { 201: Created, ...refusals },
       }),
       async (c) =>
-        c.json(await createMeeting(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 201),
+        c.json(
+          await createMeeting(
+            c.get('deps'),
+            c.get('actor'),
+            c.req.valid('param').id,
+            c.req.valid('json'),
+          ),
+          201,
+        ),
     )
     .openapi(
       createRoute({
@@ -91,7 +109,15 @@ export function meetingRoutes() {
         responses: { 201: Created, ...refusals },
       }),
       async (c) =>
-        c.json(await createSeries(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 201),
+        c.json(
+          await createSeries(
+            c.get('deps'),
+            c.get('actor'),
+            c.req.valid('param').id,
+            c.req.valid('json'),
+          ),
+          201,
+        ),
     )
     .openapi(
       createRoute({
@@ -101,9 +127,13 @@ export function meetingRoutes() {
         tags,
         middleware: [policy('signed-in')],
         request: { params: IdParam },
-        responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), 'The series'), ...refusals },
+        responses: {
+          200: jsonResponse(z.record(z.string(), z.unknown()), 'The series'),
+          ...refusals,
+        },
       }),
-      async (c) => c.json(await getSeries(c.get('deps'), c.get('actor'), c.req.valid('param').id), 200),
+      async (c) =>
+        c.json(await getSeries(c.get('deps'), c.get('actor'), c.req.valid('param').id), 200),
     )
     .openapi(
       createRoute({
@@ -116,7 +146,12 @@ export function meetingRoutes() {
         responses: { ...noContent, ...refusals },
       }),
       async (c) => {
-        await updateSeries(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json'))
+        await updateSeries(
+          c.get('deps'),
+          c.get('actor'),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+        )
         return c.body(null, 204)
       },
     )
@@ -145,7 +180,11 @@ export function meetingRoutes() {
         request: { params: IdParam },
         responses: { 200: jsonResponse(Meeting, 'The meeting'), 404: e[404] },
       }),
-      async (c) => c.json((await getMeeting(c.get('deps'), c.get('actor'), c.req.valid('param').id)).meeting, 200),
+      async (c) =>
+        c.json(
+          (await getMeeting(c.get('deps'), c.get('actor'), c.req.valid('param').id)).meeting,
+          200,
+        ),
     )
     .openapi(
       createRoute({
@@ -158,7 +197,12 @@ export function meetingRoutes() {
         responses: { ...noContent, ...refusals },
       }),
       async (c) => {
-        await updateMeeting(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json'))
+        await updateMeeting(
+          c.get('deps'),
+          c.get('actor'),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+        )
         return c.body(null, 204)
       },
     )
@@ -169,11 +213,19 @@ export function meetingRoutes() {
         summary: 'Cancel this meeting; those with a place are told',
         tags,
         middleware: [policy('signed-in')],
-        request: { params: IdParam, ...jsonBody(z.object({ reason: z.string().max(5000).optional() })) },
+        request: {
+          params: IdParam,
+          ...jsonBody(z.object({ reason: z.string().max(5000).optional() })),
+        },
         responses: { ...noContent, ...refusals },
       }),
       async (c) => {
-        await cancelMeeting(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json'))
+        await cancelMeeting(
+          c.get('deps'),
+          c.get('actor'),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+        )
         return c.body(null, 204)
       },
     )
@@ -185,7 +237,10 @@ export function meetingRoutes() {
         tags,
         middleware: [policy('signed-in')],
         request: { params: IdParam },
-        responses: { 200: jsonResponse(z.object({ state: z.enum(rsvpStates) }), 'Your reply'), ...refusals },
+        responses: {
+          200: jsonResponse(z.object({ state: z.enum(rsvpStates) }), 'Your reply'),
+          ...refusals,
+        },
       }),
       async (c) => c.json(await rsvp(c.get('deps'), c.get('actor'), c.req.valid('param').id), 200),
     )
@@ -213,7 +268,9 @@ export function meetingRoutes() {
         middleware: [policy('signed-in')],
         responses: {
           200: jsonResponse(
-            z.object({ items: z.array(Meeting.extend({ group_name: z.record(z.string(), z.string()) })) }),
+            z.object({
+              items: z.array(Meeting.extend({ group_name: z.record(z.string(), z.string()) })),
+            }),
             'Soonest first',
           ),
           401: e[401],
@@ -229,7 +286,10 @@ export function meetingRoutes() {
         tags,
         middleware: [policy('signed-in')],
         responses: {
-          200: jsonResponse(z.object({ exists: z.boolean(), created_at: z.string().nullable() }), 'Status'),
+          200: jsonResponse(
+            z.object({ exists: z.boolean(), created_at: z.string().nullable() }),
+            'Status',
+          ),
           401: e[401],
         },
       }),
@@ -242,7 +302,10 @@ export function meetingRoutes() {
         summary: 'Make a new secret address for your private feed; the old one stops working',
         tags,
         middleware: [policy('signed-in')],
-        responses: { 200: jsonResponse(z.object({ url: z.string() }), 'The new address'), 401: e[401] },
+        responses: {
+          200: jsonResponse(z.object({ url: z.string() }), 'The new address'),
+          401: e[401],
+        },
       }),
       async (c) => c.json(await renewFeed(c.get('deps'), c.get('actor')), 200),
     )

@@ -10,7 +10,12 @@ import { isTimeZone } from './time.ts'
 const LocalDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD.')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'No such date.')
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'No such date.',
+  )
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'A time as HH:MM.')
 const optionalText = (max: number) =>
   z
@@ -40,7 +45,13 @@ export const MeetingDetails = z
       (v) => v === null || /^https?:\/\/[^\s]+$/.test(v),
       'A web address starting with https://.',
     ),
-    capacity: z.number().int().min(1).max(100_000).nullish().transform((v) => v ?? null),
+    capacity: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .nullish()
+      .transform((v) => v ?? null),
     audience: z.enum(audiences).default('members'),
     speakers: z.array(Speaker).max(10).default([]),
     start_time: LocalTime,
@@ -51,7 +62,11 @@ export const MeetingDetails = z
       ctx.addIssue({ code: 'custom', path: ['venue'], message: 'Say where it takes place.' })
     }
     if (m.format !== 'in_person' && !m.online_url) {
-      ctx.addIssue({ code: 'custom', path: ['online_url'], message: 'Give the link to join online.' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['online_url'],
+        message: 'Give the link to join online.',
+      })
     }
   })
 
@@ -88,7 +103,10 @@ export const MeetingChange = z
     venue: optionalText(500).optional(),
     venue_visibility: z.enum(venueVisibilities).optional(),
     online_url: optionalText(500)
-      .refine((v) => v === null || /^https?:\/\/[^\s]+$/.test(v), 'A web address starting with https://.')
+      .refine(
+        (v) => v === null || /^https?:\/\/[^\s]+$/.test(v),
+        'A web address starting with https://.',
+      )
       .optional(),
     capacity: z.number().int().min(1).max(100_000).nullable().optional(),
     speakers: z.array(Speaker).max(10).optional(),

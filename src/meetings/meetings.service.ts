@@ -15,7 +15,14 @@ import { issuesOf, MeetingChange, MeetingInput } from './meetings.schema.ts'
 import { promoteWaiting } from './rsvp.service.ts'
 import { detailValues, noticeAttendees, scheduleReminder, timesOf } from './schedule-meetings.ts'
 
-function parse<T>(schema: { safeParse(raw: unknown): { success: true; data: T } | { success: false; error: Parameters<typeof issuesOf>[0] } }, raw: unknown): T {
+function parse<T>(
+  schema: {
+    safeParse(
+      raw: unknown,
+    ): { success: true; data: T } | { success: false; error: Parameters<typeof issuesOf>[0] }
+  },
+  raw: unknown,
+): T {
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
     throw new AppError('invalid_input', 'Some of the details are missing or not valid.', {
@@ -31,7 +38,9 @@ export async function createMeeting(deps: Deps, actor: Actor, groupId: string, r
   const now = deps.clock.now()
   const times = timesOf(input.date, input.start_time, input.duration_minutes, input.timezone)
   if (times.starts_at <= now) {
-    throw new AppError('invalid_input', 'Choose a time in the future.', { fields: { date: 'past' } })
+    throw new AppError('invalid_input', 'Choose a time in the future.', {
+      fields: { date: 'past' },
+    })
   }
   return deps.db.transaction().execute(async (trx) => {
     const meeting = await trx
@@ -68,7 +77,8 @@ export async function updateMeeting(deps: Deps, actor: Actor, meetingId: string,
     if (m.status === 'cancelled') throw new AppError('conflict', 'This meeting was cancelled.')
     const date = change.date ?? m.local_start.slice(0, 10)
     const start = change.start_time ?? m.local_start.slice(11, 16)
-    const duration = change.duration_minutes ?? Math.round((m.ends_at.getTime() - m.starts_at.getTime()) / 60_000)
+    const duration =
+      change.duration_minutes ?? Math.round((m.ends_at.getTime() - m.starts_at.getTime()) / 60_000)
     const times = timesOf(date, start, duration, m.timezone)
     const next = {
       title: change.title ?? m.title,
@@ -82,15 +92,21 @@ export async function updateMeeting(deps: Deps, actor: Actor, meetingId: string,
     }
     const fields: Record<string, string> = {}
     if (next.format !== 'online' && !next.venue) fields.venue = 'Say where it takes place.'
-    if (next.format !== 'in_person' && !next.online_url) fields.online_url = 'Give the link to join online.'
+    if (next.format !== 'in_person' && !next.online_url)
+      fields.online_url = 'Give the link to join online.'
     if (times.starts_at.getTime() !== m.starts_at.getTime() && times.starts_at <= now) {
       fields.date = 'Choose a time in the future.'
     }
     if (Object.keys(fields).length) {
-      throw new AppError('invalid_input', 'Some of the details are missing or not valid.', { fields })
+      throw new AppError('invalid_input', 'Some of the details are missing or not valid.', {
+        fields,
+      })
     }
-    const moved = times.starts_at.getTime() !== m.starts_at.getTime() || times.ends_at.getTime() !== m.ends_at.getTime()
-    const relocated = next.format !== m.format || next.venue !== m.venue || next.online_url !== m.online_url
+    const moved =
+      times.starts_at.getTime() !== m.starts_at.getTime() ||
+      times.ends_at.getTime() !== m.ends_at.getTime()
+    const relocated =
+      next.format !== m.format || next.venue !== m.venue || next.online_url !== m.online_url
     const sequence = m.sequence + 1
     await trx
       .updateTable('meeting')
@@ -113,7 +129,9 @@ export async function cancelMeeting(
   await requireManager(deps.db, actor, found.group_id)
   const reason = input.reason?.trim() || null
   if (reason && reason.length > 1000) {
-    throw new AppError('invalid_input', 'The reason is too long.', { fields: { reason: 'too_long' } })
+    throw new AppError('invalid_input', 'The reason is too long.', {
+      fields: { reason: 'too_long' },
+    })
   }
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
@@ -158,7 +176,11 @@ export async function remindAttendees(deps: Deps, job: ClaimedJob): Promise<void
     .where('state', '=', 'going')
     .execute()
   for (const { user_id } of going) {
-    if (meeting.audience === 'members' && !(await isActiveMember(deps.db, meeting.group_id, user_id))) continue
+    if (
+      meeting.audience === 'members' &&
+      !(await isActiveMember(deps.db, meeting.group_id, user_id))
+    )
+      continue
     await addNotice(deps.db, now, {
       kind: 'meeting.reminder',
       key: `reminder:${meetingId}:${startsAt}:${user_id}`,

@@ -76,7 +76,11 @@ export interface MeetingTables {
     state: RsvpState
     waitlisted_at: Date | null
     /** Place in the waiting list, from `waitlist_position_seq`. */
-    waitlist_position: ColumnType<string | null, RawBuilder<unknown> | null | undefined, RawBuilder<unknown> | null>
+    waitlist_position: ColumnType<
+      string | null,
+      RawBuilder<unknown> | null | undefined,
+      RawBuilder<unknown> | null
+    >
     created_at: Date
     updated_at: Date
   }

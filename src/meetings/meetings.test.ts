@@ -4,7 +4,14 @@ import { anonymous } from '#src/access/actor.ts'
 import { joinGroup } from '#src/membership/join.service.ts'
 import { decideMember } from '#src/membership/review.service.ts'
 import { createTestApp } from '../../tests/app.ts'
-import { consentVersion, facilitator, mailTo, runWork, seedGroup, seeker } from '../../tests/membership.ts'
+import {
+  consentVersion,
+  facilitator,
+  mailTo,
+  runWork,
+  seedGroup,
+  seeker,
+} from '../../tests/membership.ts'
 import { groupFeed, meetingIcs, privateFeed, renewFeed } from './calendar.service.ts'
 import { getMeeting, listGroupMeetings, myMeetings } from './meetings.read.ts'
 import { cancelMeeting, createMeeting, updateMeeting } from './meetings.service.ts'
@@ -30,7 +37,7 @@ const details = {
 
 /** Every VEVENT of a feed, as an independent parser reads it. */
 function parseFeed(text: string) {
-  const calendar = new ICAL.Component(ICAL.parse(text))
+  const calendar = ICAL.Component.fromString(text)
   expect(calendar.name).toBe('vcalendar')
   expect(calendar.getFirstPropertyValue('version')).toBe('2.0')
   return calendar.getAllSubcomponents('vevent').map((c) => {
@@ -57,7 +64,12 @@ describe('meetings', () => {
     const groupId = await seedGroup(t, { policy: 'open', capacity })
     const keeper = await facilitator(t, groupId)
     const member = await seeker(t)
-    await joinGroup(t.deps, member.actor, { groupId, displayName: 'Mika', consentVersion, locale: 'en' })
+    await joinGroup(t.deps, member.actor, {
+      groupId,
+      displayName: 'Mika',
+      consentVersion,
+      locale: 'en',
+    })
     return { groupId, keeper, member }
   }
 
@@ -69,7 +81,12 @@ describe('meetings', () => {
         .where('group_id', '=', groupId)
         .orderBy('starts_at')
         .execute()
-    ).map((m) => ({ date: m.occurrence_date, utc: m.starts_at.toISOString(), local: m.local_start, status: m.status }))
+    ).map((m) => ({
+      date: m.occurrence_date,
+      utc: m.starts_at.toISOString(),
+      local: m.local_start,
+      status: m.status,
+    }))
 
   it('keeps a weekly meeting at 10:00 in London across the change to summer time', async () => {
     const { groupId, keeper } = await groupWithMember()
@@ -80,11 +97,31 @@ describe('meetings', () => {
       dtstart: '2027-03-20',
     })
     expect(await starts(groupId)).toEqual([
-      { date: '2027-03-20', utc: '2027-03-20T10:00:00.000Z', local: '2027-03-20T10:00', status: 'scheduled' },
-      { date: '2027-03-27', utc: '2027-03-27T10:00:00.000Z', local: '2027-03-27T10:00', status: 'scheduled' },
+      {
+        date: '2027-03-20',
+        utc: '2027-03-20T10:00:00.000Z',
+        local: '2027-03-20T10:00',
+        status: 'scheduled',
+      },
+      {
+        date: '2027-03-27',
+        utc: '2027-03-27T10:00:00.000Z',
+        local: '2027-03-27T10:00',
+        status: 'scheduled',
+      },
       // British Summer Time from 28 March: 10:00 is 09:00 UTC.
-      { date: '2027-04-03', utc: '2027-04-03T09:00:00.000Z', local: '2027-04-03T10:00', status: 'scheduled' },
-      { date: '2027-04-10', utc: '2027-04-10T09:00:00.000Z', local: '2027-04-10T10:00', status: 'scheduled' },
+      {
+        date: '2027-04-03',
+        utc: '2027-04-03T09:00:00.000Z',
+        local: '2027-04-03T10:00',
+        status: 'scheduled',
+      },
+      {
+        date: '2027-04-10',
+        utc: '2027-04-10T09:00:00.000Z',
+        local: '2027-04-10T10:00',
+        status: 'scheduled',
+      },
     ])
   })
 
@@ -100,10 +137,25 @@ describe('meetings', () => {
     })
     const found = (await starts(groupId)).slice(0, 3)
     expect(found).toEqual([
-      { date: '2027-01-10', utc: '2027-01-10T19:00:00.000Z', local: '2027-01-10T14:00', status: 'scheduled' },
+      {
+        date: '2027-01-10',
+        utc: '2027-01-10T19:00:00.000Z',
+        local: '2027-01-10T14:00',
+        status: 'scheduled',
+      },
       // 14 February is the exception; 14 March is the day daylight saving starts.
-      { date: '2027-03-14', utc: '2027-03-14T18:00:00.000Z', local: '2027-03-14T14:00', status: 'scheduled' },
-      { date: '2027-04-11', utc: '2027-04-11T18:00:00.000Z', local: '2027-04-11T14:00', status: 'scheduled' },
+      {
+        date: '2027-03-14',
+        utc: '2027-03-14T18:00:00.000Z',
+        local: '2027-03-14T14:00',
+        status: 'scheduled',
+      },
+      {
+        date: '2027-04-11',
+        utc: '2027-04-11T18:00:00.000Z',
+        local: '2027-04-11T14:00',
+        status: 'scheduled',
+      },
     ])
   })
 
@@ -122,7 +174,11 @@ describe('meetings', () => {
       viewer: null,
     })
     // In July London is an hour nearer Tokyo.
-    const july = { ...meeting, starts_at: new Date('2027-07-10T10:00:00Z'), ends_at: new Date('2027-07-10T12:00:00Z') }
+    const july = {
+      ...meeting,
+      starts_at: new Date('2027-07-10T10:00:00Z'),
+      ends_at: new Date('2027-07-10T12:00:00Z'),
+    }
     expect(formatMeetingTime(july, 'en', 'Europe/London').viewer).toBe(
       'Saturday 10 July 2027, 11 am–1 pm (UK time)',
     )
@@ -150,7 +206,9 @@ describe('meetings', () => {
       rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=3',
       dtstart: '2026-12-05',
     })
-    const after = await Promise.all([first!, second!, third!].map((m) => getMeeting(t.deps, keeper.actor, m.id)))
+    const after = await Promise.all(
+      [first!, second!, third!].map((m) => getMeeting(t.deps, keeper.actor, m.id)),
+    )
     expect(after.map(({ meeting: m }) => [m.title, m.starts_at, m.status])).toEqual([
       ['Saturday circle', '2026-12-05T02:00:00.000Z', 'scheduled'],
       ['Monthly circle', '2026-12-12T04:00:00.000Z', 'scheduled'],
@@ -161,7 +219,9 @@ describe('meetings', () => {
     expect(subjects).toEqual(['A meeting has changed', 'A meeting was cancelled'])
     // The cancellation is in the member's feed, as cancelled.
     const { url } = await renewFeed(t.deps, member.actor)
-    const events = parseFeed(await privateFeed(t.deps, url.split('/').at(-1)!.replace('.ics', ''), 'en'))
+    const events = parseFeed(
+      await privateFeed(t.deps, url.split('/').at(-1)!.replace('.ics', ''), 'en'),
+    )
     expect(events.map((e) => [e.start, e.status])).toEqual([
       ['2026-12-12T04:00:00.000Z', 'CONFIRMED'],
       ['2026-12-19T01:00:00.000Z', 'CANCELLED'],
@@ -180,11 +240,16 @@ describe('meetings', () => {
     const [a, b] = [await seeker(t), await seeker(t)]
     const results = await Promise.all([rsvp(t.deps, a.actor, id), rsvp(t.deps, b.actor, id)])
     expect(results.map((r) => r.state).sort()).toEqual(['going', 'waitlisted'])
-    const waiting = results[0]!.state === 'waitlisted' ? a : b
+    const waiting = results[0].state === 'waitlisted' ? a : b
     const going = waiting === a ? b : a
     // The waiting one sees that it is full (never how many are coming), and no link.
     const seen = await getMeeting(t.deps, waiting.actor, id)
-    expect(seen.meeting).toMatchObject({ your_rsvp: 'waitlisted', full: true, online_url: null, venue: null })
+    expect(seen.meeting).toMatchObject({
+      your_rsvp: 'waitlisted',
+      full: true,
+      online_url: null,
+      venue: null,
+    })
     expect(JSON.stringify(seen.meeting)).not.toMatch(/"going":\s*\d/)
     // The one going gives up the place: the waiting one has it, and is told.
     await cancelRsvp(t.deps, going.actor, id)
@@ -211,7 +276,11 @@ describe('meetings', () => {
     await rsvp(t.deps, b.actor, id)
     // a gives the place up while b gives up waiting: nobody ends up with a place or a mail.
     await Promise.all([cancelRsvp(t.deps, a.actor, id), cancelRsvp(t.deps, b.actor, id)])
-    const rows = await t.deps.db.selectFrom('rsvp').select('state').where('meeting_id', '=', id).execute()
+    const rows = await t.deps.db
+      .selectFrom('rsvp')
+      .select('state')
+      .where('meeting_id', '=', id)
+      .execute()
     expect(rows.map((r) => r.state)).toEqual(['cancelled', 'cancelled'])
     await runWork(t)
     expect(mailTo(t, b.email)).toEqual([])
@@ -220,7 +289,12 @@ describe('meetings', () => {
   it('sends one reminder a day before to each person going, and none to someone removed', async () => {
     const { groupId, keeper, member } = await groupWithMember()
     const other = await seeker(t)
-    const joined = await joinGroup(t.deps, other.actor, { groupId, displayName: 'Oto', consentVersion, locale: 'en' })
+    const joined = await joinGroup(t.deps, other.actor, {
+      groupId,
+      displayName: 'Oto',
+      consentVersion,
+      locale: 'en',
+    })
     const { id } = await createMeeting(t.deps, keeper.actor, groupId, {
       ...details,
       timezone: 'Asia/Tokyo',
@@ -228,7 +302,9 @@ describe('meetings', () => {
     })
     await rsvp(t.deps, member.actor, id)
     await rsvp(t.deps, other.actor, id)
-    expect((await getMeeting(t.deps, other.actor, id)).meeting.online_url).toBe('https://video.example/room-42')
+    expect((await getMeeting(t.deps, other.actor, id)).meeting.online_url).toBe(
+      'https://video.example/room-42',
+    )
     const token = (await renewFeed(t.deps, other.actor)).url.split('/').at(-1)!.replace('.ics', '')
     expect(parseFeed(await privateFeed(t.deps, token, 'en'))).toHaveLength(1)
 

@@ -38,7 +38,16 @@ export async function meetingSchedules(
       .execute(),
     db
       .selectFrom('meeting')
-      .select(['id', 'group_id', 'title', 'audience', 'timezone', 'starts_at', 'ends_at', 'local_start'])
+      .select([
+        'id',
+        'group_id',
+        'title',
+        'audience',
+        'timezone',
+        'starts_at',
+        'ends_at',
+        'local_start',
+      ])
       .where('group_id', 'in', groupIds)
       .where('status', '=', 'scheduled')
       .where((eb) => eb.or([eb('series_id', 'is', null), eb('detached', '=', true)]))

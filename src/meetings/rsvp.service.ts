@@ -39,7 +39,8 @@ export async function promoteWaiting(
   now: Date,
   meeting: { id: string; group_id: string; capacity: number | null },
 ): Promise<number> {
-  let free = meeting.capacity === null ? Infinity : meeting.capacity - (await goingCount(trx, meeting.id))
+  let free =
+    meeting.capacity === null ? Infinity : meeting.capacity - (await goingCount(trx, meeting.id))
   let promoted = 0
   while (free > 0) {
     const next = await trx

@@ -66,7 +66,9 @@ export async function noticeAttendees(
 }
 
 /** The columns a meeting shares with its series, from the validated input. */
-export function detailValues(input: Omit<MeetingInput, 'date' | 'timezone' | 'start_time' | 'duration_minutes'>) {
+export function detailValues(
+  input: Omit<MeetingInput, 'date' | 'timezone' | 'start_time' | 'duration_minutes'>,
+) {
   return {
     kind: input.kind,
     title: input.title,
@@ -88,7 +90,13 @@ type SeriesRow = Pick<SeriesInput, 'rrule' | 'dtstart' | 'exdates' | 'start_time
 /** The local dates a series meets on within [from, until], its exceptions left out. */
 export const seriesDates = (s: SeriesRow, from: string, until: string) =>
   occurrenceDates(
-    { rrule: s.rrule, dtstart: s.dtstart, timezone: s.timezone, opens_at: s.start_time, exdates: s.exdates },
+    {
+      rrule: s.rrule,
+      dtstart: s.dtstart,
+      timezone: s.timezone,
+      opens_at: s.start_time,
+      exdates: s.exdates,
+    },
     from,
     until,
   )

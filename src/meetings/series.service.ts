@@ -138,11 +138,22 @@ export async function updateSeries(deps: Deps, actor: Actor, seriesId: string, r
         await dropOccurrence(trx, now, m, null)
         continue
       }
-      const times = timesOf(m.occurrence_date, input.start_time, input.duration_minutes, input.timezone)
+      const times = timesOf(
+        m.occurrence_date,
+        input.start_time,
+        input.duration_minutes,
+        input.timezone,
+      )
       const sequence = m.sequence + 1
       await trx
         .updateTable('meeting')
-        .set({ ...detailValues(input), timezone: input.timezone, ...times, sequence, updated_at: now })
+        .set({
+          ...detailValues(input),
+          timezone: input.timezone,
+          ...times,
+          sequence,
+          updated_at: now,
+        })
         .where('id', '=', m.id)
         .execute()
       if (times.starts_at.getTime() !== m.starts_at.getTime()) {

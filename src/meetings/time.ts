@@ -75,7 +75,9 @@ export async function groupTimeZone(db: Db, groupId: string): Promise<string> {
 
 function weekday(instant: Date, zone: string, locale: Locale) {
   const timeZone = /^[+-]/.test(zone) ? undefined : zone
-  const shifted = timeZone ? instant : new Date(instant.getTime() + offsetMinutes(zone, instant) * 60_000)
+  const shifted = timeZone
+    ? instant
+    : new Date(instant.getTime() + offsetMinutes(zone, instant) * 60_000)
   return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
     weekday: locale === 'ja' ? 'short' : 'long',
     timeZone: timeZone ?? 'UTC',
@@ -83,12 +85,7 @@ function weekday(instant: Date, zone: string, locale: Locale) {
 }
 
 /** "土曜日 2026年12月5日 10:00–12:00（日本時間）" style, in one zone. */
-export function formatInZone(
-  startsAt: Date,
-  endsAt: Date,
-  zone: string,
-  locale: Locale,
-): string {
+export function formatInZone(startsAt: Date, endsAt: Date, zone: string, locale: Locale): string {
   const start = localStartOf(startsAt, zone)
   const end = localStartOf(endsAt, zone)
   const date = start.slice(0, 10)
@@ -123,11 +120,10 @@ export function formatMeetingTime(
   const differs =
     viewerZone &&
     viewerZone !== meeting.timezone &&
-    offsetMinutes(viewerZone, meeting.starts_at) !== offsetMinutes(meeting.timezone, meeting.starts_at)
+    offsetMinutes(viewerZone, meeting.starts_at) !==
+      offsetMinutes(meeting.timezone, meeting.starts_at)
   return {
     local,
-    viewer: differs
-      ? formatInZone(meeting.starts_at, meeting.ends_at, viewerZone, locale)
-      : null,
+    viewer: differs ? formatInZone(meeting.starts_at, meeting.ends_at, viewerZone, locale) : null,
   }
 }

@@ -13,7 +13,17 @@ import { translator, type Translate } from '#src/i18n/i18n.ts'
 import { AppError, notFound } from '#src/platform/errors.ts'
 import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
-import { checkbox, formAlert, formFields, page, radios, textArea, textInput, tokenField, type Errors } from '#src/web/forms.ts'
+import {
+  checkbox,
+  formAlert,
+  formFields,
+  page,
+  radios,
+  textArea,
+  textInput,
+  tokenField,
+  type Errors,
+} from '#src/web/forms.ts'
 import { inline, pick } from '#src/web/group-page-parts.ts'
 import { joinGroup } from './join.service.ts'
 import { isShut, loadJoinGroup, requireKnownGroup, type JoinGroup } from './membership.groups.ts'
@@ -62,7 +72,8 @@ async function joinForm(
   const name = pick(group.name, locale)
   const questionnaire =
     group.join_policy === 'screening' ? await currentQuestionnaire(deps.db, group.id) : undefined
-  const consented = actor.kind === 'user' && (await hasConsent(deps.db, actor.userId, 'health_data'))
+  const consented =
+    actor.kind === 'user' && (await hasConsent(deps.db, actor.userId, 'health_data'))
   const full =
     (group.join_policy === 'open' || group.join_policy === 'invitation') &&
     !(await hasPlace(deps.db, group, deps.clock.now()))
@@ -73,59 +84,69 @@ async function joinForm(
   return page(
     c,
     'join.title',
-    (t) => html`<h1>${t('join.heading')}</h1>
-      <p class="lead">${inline(name)}</p>
-      <p>${t(`join.flow.${group.join_policy}`)}</p>
-      ${full ? html`<p class="notice notice-warn">${t('join.full')}</p>` : ''}
-      ${formAlert(e._)}
-      <form method="post" action="${action}" novalidate>
-        ${tokenField(c)}
-        ${textInput({
-          name: 'display_name',
-          label: t('join.displayName'),
-          hint: t('join.displayNameHint'),
-          value: v.display_name,
-          maxlength: 60,
-          required: true,
-          autocomplete: 'nickname',
-          errors: e,
-        })}
-        ${group.join_policy === 'referral'
-          ? textInput({
-              name: 'pass',
-              label: t('join.referralCode'),
-              hint: t('join.referralHint'),
-              value: v.pass,
-              maxlength: 100,
-              required: true,
-              errors: e,
-            })
-          : ''}
-        ${(questionnaire?.questions ?? []).map((q) => questionControl(t, q, state))}
-        ${group.join_policy === 'open' || group.join_policy === 'invitation'
-          ? ''
-          : textArea({
-              name: 'note',
-              label: t('join.note'),
-              hint: t('join.noteHint'),
-              value: v.note,
-              maxlength: 2000,
-              errors: e,
-            })}
-        ${consented
-          ? ''
-          : html`<section class="consent-box" aria-labelledby="consent-title">
-              <h2 id="consent-title">${consent.title}</h2>
-              <p>${consent.text}</p>
-              <input type="hidden" name="consent_version" value="${consentTexts.health_data.version}" />
-              ${checkbox({ name: 'consent', label: t('join.consent'), checked: v.consent === 'yes', errors: e, required: true })}
-            </section>`}
-        <p>
-          <button class="button" type="submit">
-            ${t(group.join_policy === 'open' || group.join_policy === 'invitation' ? 'join.submit' : 'join.submitRequest')}
-          </button>
-        </p>
-      </form>`,
+    (t) =>
+      html`<h1>${t('join.heading')}</h1>
+        <p class="lead">${inline(name)}</p>
+        <p>${t(`join.flow.${group.join_policy}`)}</p>
+        ${full ? html`<p class="notice notice-warn">${t('join.full')}</p>` : ''} ${formAlert(e._)}
+        <form method="post" action="${action}" novalidate>
+          ${tokenField(c)}
+          ${textInput({
+            name: 'display_name',
+            label: t('join.displayName'),
+            hint: t('join.displayNameHint'),
+            value: v.display_name,
+            maxlength: 60,
+            required: true,
+            autocomplete: 'nickname',
+            errors: e,
+          })}
+          ${
+            group.join_policy === 'referral'
+              ? textInput({
+                  name: 'pass',
+                  label: t('join.referralCode'),
+                  hint: t('join.referralHint'),
+                  value: v.pass,
+                  maxlength: 100,
+                  required: true,
+                  errors: e,
+                })
+              : ''
+          }
+          ${(questionnaire?.questions ?? []).map((q) => questionControl(t, q, state))}
+          ${
+            group.join_policy === 'open' || group.join_policy === 'invitation'
+              ? ''
+              : textArea({
+                  name: 'note',
+                  label: t('join.note'),
+                  hint: t('join.noteHint'),
+                  value: v.note,
+                  maxlength: 2000,
+                  errors: e,
+                })
+          }
+          ${
+            consented
+              ? ''
+              : html`<section class="consent-box" aria-labelledby="consent-title">
+                  <h2 id="consent-title">${consent.title}</h2>
+                  <p>${consent.text}</p>
+                  <input
+                    type="hidden"
+                    name="consent_version"
+                    value="${consentTexts.health_data.version}"
+                  />
+                  ${checkbox({ name: 'consent', label: t('join.consent'), checked: v.consent === 'yes', errors: e, required: true })}
+                </section>`
+          }
+          <p>
+            <button class="button" type="submit">
+              ${t(group.join_policy === 'open' || group.join_policy === 'invitation' ? 'join.submit' : 'join.submitRequest')}
+            </button>
+          </p>
+        </form>`,
     state.errors ? 400 : 200,
   )
 }
@@ -140,7 +161,9 @@ function problems(t: Translate, error: unknown): Errors {
     else if (field === 'pass') errors.pass = t('join.error.pass')
     else if (field === 'note') errors.note = t('join.error.tooLong')
     else if (field.startsWith('answers.')) {
-      errors[`answer_${field.slice(8)}`] = t(code === 'required' ? 'join.error.required' : 'join.error.answer')
+      errors[`answer_${field.slice(8)}`] = t(
+        code === 'required' ? 'join.error.required' : 'join.error.answer',
+      )
     }
   }
   if (Object.keys(errors).length === 0) errors._ = t('join.error.general')
@@ -199,14 +222,23 @@ export function joinPages() {
     .get('/invite/:token', policy('public'), async (c) => {
       const group = await invitedGroup(c)
       if (c.get('actor').kind !== 'user') {
-        return page(c, 'join.title', (t) => html`<h1>${t('join.invited')}</h1>
-          <p class="lead">${inline(pick(group.name, c.get('locale')))}</p>
-          <p>${t('join.signInFirst')}</p>
-          <p><a class="button" href="/sign-in">${t('account.nav.signIn')}</a>
-            <a class="button button-secondary" href="/sign-up">${t('account.signUp.title')}</a></p>
-          <p class="muted">${t('join.keepLink')}</p>`)
+        return page(
+          c,
+          'join.title',
+          (t) =>
+            html`<h1>${t('join.invited')}</h1>
+              <p class="lead">${inline(pick(group.name, c.get('locale')))}</p>
+              <p>${t('join.signInFirst')}</p>
+              <p>
+                <a class="button" href="/sign-in">${t('account.nav.signIn')}</a>
+                <a class="button button-secondary" href="/sign-up">${t('account.signUp.title')}</a>
+              </p>
+              <p class="muted">${t('join.keepLink')}</p>`,
+        )
       }
       return joinForm(c, group, c.req.param('token'))
     })
-    .post('/invite/:token', ...signedInPage, async (c) => submit(c, await invitedGroup(c), c.req.param('token')))
+    .post('/invite/:token', ...signedInPage, async (c) =>
+      submit(c, await invitedGroup(c), c.req.param('token')),
+    )
 }

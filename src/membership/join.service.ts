@@ -50,9 +50,13 @@ export const noteMax = 2000
 export function checkDisplayName(raw: string): string {
   const name = raw.replace(/\s+/g, ' ').trim()
   if (name.length < 1 || [...name].length > displayNameMax) {
-    throw new AppError('invalid_input', 'Choose the name to go by in this group (a first name or a pseudonym will do).', {
-      fields: { display_name: 'required' },
-    })
+    throw new AppError(
+      'invalid_input',
+      'Choose the name to go by in this group (a first name or a pseudonym will do).',
+      {
+        fields: { display_name: 'required' },
+      },
+    )
   }
   return name
 }
@@ -73,10 +77,21 @@ async function groupToJoin(deps: Deps, actor: Actor, input: JoinInput) {
     throw new AppError('conflict', 'This group is not taking new members at the moment.')
   }
   if (group.join_policy === 'invitation' && !viaInvitation) {
-    throw invalid('pass', 'invitation', 'This invitation is not valid any more. Ask the group for a new one.')
+    throw invalid(
+      'pass',
+      'invitation',
+      'This invitation is not valid any more. Ask the group for a new one.',
+    )
   }
-  if (group.join_policy === 'referral' && (pass?.kind !== 'referral' || pass.group_id !== group.id)) {
-    throw invalid('pass', 'referral', 'This group takes new members on referral: enter the code you were given.')
+  if (
+    group.join_policy === 'referral' &&
+    (pass?.kind !== 'referral' || pass.group_id !== group.id)
+  ) {
+    throw invalid(
+      'pass',
+      'referral',
+      'This group takes new members on referral: enter the code you were given.',
+    )
   }
   return { group, pass: pass && pass.group_id === group.id ? pass : null }
 }
@@ -99,14 +114,21 @@ export async function joinGroup(deps: Deps, actor: Actor, input: JoinInput): Pro
 
   const existing = await membershipOf(deps.db, group.id, user.userId)
   if (existing?.state === 'removed') {
-    throw new AppError('forbidden', 'You cannot rejoin this group. Please contact the people who run it.')
+    throw new AppError(
+      'forbidden',
+      'You cannot rejoin this group. Please contact the people who run it.',
+    )
   }
   if (existing && presentStates.includes(existing.state)) {
     throw new AppError('conflict', 'You are already in this group or have asked to join it.')
   }
   if (!(await hasConsent(deps.db, user.userId, 'health_data'))) {
     if (input.consentVersion !== consentTexts.health_data.version) {
-      throw invalid('consent', 'required', 'Joining needs your consent to what the group will hold.')
+      throw invalid(
+        'consent',
+        'required',
+        'Joining needs your consent to what the group will hold.',
+      )
     }
     await giveConsent(deps, actor, {
       purpose: 'health_data',

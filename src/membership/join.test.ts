@@ -90,10 +90,18 @@ describe('joining a group by its chosen flow', () => {
     })
     // A decline needs a reason, and changes nothing without one.
     await expect(
-      decideMember(t.deps, keeper.actor, { groupId, membershipId: rb.membership_id, decision: 'decline' }),
+      decideMember(t.deps, keeper.actor, {
+        groupId,
+        membershipId: rb.membership_id,
+        decision: 'decline',
+      }),
     ).rejects.toMatchObject({ fields: { reason: 'required' } })
 
-    await decideMember(t.deps, keeper.actor, { groupId, membershipId: ra.membership_id, decision: 'approve' })
+    await decideMember(t.deps, keeper.actor, {
+      groupId,
+      membershipId: ra.membership_id,
+      decision: 'approve',
+    })
     await decideMember(t.deps, keeper.actor, {
       groupId,
       membershipId: rb.membership_id,
@@ -101,7 +109,10 @@ describe('joining a group by its chosen flow', () => {
       reason: 'This group is for parents in Chiba.',
     })
     const [declined] = await myGroups(t.deps, b.actor)
-    expect(declined).toMatchObject({ state: 'declined', reason: 'This group is for parents in Chiba.' })
+    expect(declined).toMatchObject({
+      state: 'declined',
+      reason: 'This group is for parents in Chiba.',
+    })
     await runWork(t)
     expect(mailTo(t, a.email).at(-1)!.text).toContain('approved')
     expect(mailTo(t, b.email).at(-1)!.text).toContain('/my/groups')
@@ -153,8 +164,14 @@ describe('joining a group by its chosen flow', () => {
       .select(['action', 'subject_id'])
       .where('action', '=', 'screening_answers_viewed')
       .execute()
-    expect(audit).toEqual([{ action: 'screening_answers_viewed', subject_id: joined.membership_id }])
-    await decideMember(t.deps, keeper.actor, { groupId, membershipId: joined.membership_id, decision: 'approve' })
+    expect(audit).toEqual([
+      { action: 'screening_answers_viewed', subject_id: joined.membership_id },
+    ])
+    await decideMember(t.deps, keeper.actor, {
+      groupId,
+      membershipId: joined.membership_id,
+      decision: 'approve',
+    })
     expect((await myGroups(t.deps, person.actor))[0]!.state).toBe('active')
   })
 
@@ -267,7 +284,11 @@ describe('joining a group by its chosen flow', () => {
     await expect(join(member, groupId)).rejects.toMatchObject({ code: 'forbidden' })
     // Approving a removed member is not a thing.
     await expect(
-      decideMember(t.deps, keeper.actor, { groupId, membershipId: joined.membership_id, decision: 'approve' }),
+      decideMember(t.deps, keeper.actor, {
+        groupId,
+        membershipId: joined.membership_id,
+        decision: 'approve',
+      }),
     ).rejects.toMatchObject({ code: 'conflict' })
   })
 
@@ -278,11 +299,13 @@ describe('joining a group by its chosen flow', () => {
     await join(a, groupId, { displayName: 'Ayu' })
     await join(b, groupId, { displayName: 'Ben' })
     const { updateMyMembership } = await import('./members.service.ts')
-    expect((await listMembers(t.deps, a.actor, groupId)).map((m) => m.display_name)).toEqual(['Ayu'])
+    expect((await listMembers(t.deps, a.actor, groupId)).map((m) => m.display_name)).toEqual([
+      'Ayu',
+    ])
     await updateMyMembership(t.deps, b.actor, groupId, { visible_to_members: true })
-    expect(
-      (await listMembers(t.deps, a.actor, groupId)).map((m) => m.display_name).sort(),
-    ).toEqual(['Ayu', 'Ben'])
+    expect((await listMembers(t.deps, a.actor, groupId)).map((m) => m.display_name).sort()).toEqual(
+      ['Ayu', 'Ben'],
+    )
     expect((await listMembers(t.deps, keeper.actor, groupId)).length).toBe(2)
     const stranger = await seeker(t)
     await expect(listMembers(t.deps, stranger.actor, groupId)).rejects.toMatchObject({

@@ -10,12 +10,26 @@ import { translator, type Translate } from '#src/i18n/i18n.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
-import { buttonForm, checkbox, formAlert, formFields, notice, select, textArea, textInput, tokenField } from '#src/web/forms.ts'
+import {
+  buttonForm,
+  checkbox,
+  formAlert,
+  formFields,
+  notice,
+  select,
+  textArea,
+  textInput,
+  tokenField,
+} from '#src/web/forms.ts'
 import { managePage, managePath } from './manage.pages.ts'
 import { requireManager } from './membership.groups.ts'
 import { passKinds, questionKinds, type Question } from './membership.tables.ts'
 import { createPass, listPasses, revokePass } from './passes.service.ts'
-import { currentQuestionnaire, saveQuestionnaire, type QuestionInput } from './questionnaire.service.ts'
+import {
+  currentQuestionnaire,
+  saveQuestionnaire,
+  type QuestionInput,
+} from './questionnaire.service.ts'
 import { getQuestion, listQuestions, replyAsGroup } from './questions.service.ts'
 
 const blankRows = 3
@@ -46,7 +60,10 @@ function questionRow(t: Translate, i: number, q: Partial<Question>, error: boole
   </fieldset>`
 }
 
-async function questionnairePage(c: AppContext, state: { rows?: Partial<Question>[]; bad?: Set<number> } = {}) {
+async function questionnairePage(
+  c: AppContext,
+  state: { rows?: Partial<Question>[]; bad?: Set<number> } = {},
+) {
   const deps = c.get('deps')
   const groupId = c.req.param('id') ?? ''
   const { group } = await requireManager(deps.db, c.get('actor'), groupId)
@@ -57,16 +74,17 @@ async function questionnairePage(c: AppContext, state: { rows?: Partial<Question
     group,
     'questionnaire',
     'manage.questionnaire.title',
-    (t) => html`${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
-      <p>${t('manage.questionnaire.lead')}</p>
-      ${group.join_policy === 'screening' ? '' : html`<p class="notice notice-warn">${t('manage.questionnaire.notScreening')}</p>`}
-      ${state.bad?.size ? formAlert(t('manage.questionnaire.error')) : ''}
-      <form method="post" action="${managePath(groupId, 'questionnaire')}" novalidate>
-        ${tokenField(c)}
-        <input type="hidden" name="rows" value="${all.length}" />
-        ${all.map((q, i) => questionRow(t, i, q, state.bad?.has(i) ?? false))}
-        <p><button class="button" type="submit">${t('myGroups.save')}</button></p>
-      </form>`,
+    (t) =>
+      html`${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
+        <p>${t('manage.questionnaire.lead')}</p>
+        ${group.join_policy === 'screening' ? '' : html`<p class="notice notice-warn">${t('manage.questionnaire.notScreening')}</p>`}
+        ${state.bad?.size ? formAlert(t('manage.questionnaire.error')) : ''}
+        <form method="post" action="${managePath(groupId, 'questionnaire')}" novalidate>
+          ${tokenField(c)}
+          <input type="hidden" name="rows" value="${all.length}" />
+          ${all.map((q, i) => questionRow(t, i, q, state.bad?.has(i) ?? false))}
+          <p><button class="button" type="submit">${t('myGroups.save')}</button></p>
+        </form>`,
     state.bad?.size ? 400 : 200,
   )
 }
@@ -102,31 +120,35 @@ async function passesPage(c: AppContext, problem?: string, made?: string) {
     group,
     'passes',
     'manage.passes.title',
-    (t) => html`${notice(made)} ${formAlert(problem)}
-      <p>${t('manage.passes.lead')}</p>
-      <form method="post" action="${managePath(groupId, 'passes')}" novalidate>
-        ${tokenField(c)}
-        ${select({
-          name: 'kind',
-          label: t('manage.passes.kind'),
-          value: group.join_policy === 'referral' ? 'referral' : 'invitation',
-          options: passKinds.map((k) => ({ value: k, label: t(`manage.passes.kind.${k}`) })),
-        })}
-        ${textInput({ name: 'label', label: t('manage.passes.label'), hint: t('manage.passes.labelHint'), maxlength: 200, required: true })}
-        ${textInput({ name: 'max_uses', label: t('manage.passes.maxUses'), hint: t('manage.passes.maxUsesHint'), maxlength: 5 })}
-        ${textInput({ name: 'expires_in_days', label: t('manage.passes.days'), maxlength: 4 })}
-        <p><button class="button" type="submit">${t('manage.passes.make')}</button></p>
-      </form>
-      <ul class="account-sections">
-        ${passes.map(
-          (p) => html`<li class="account-card">
-            <h3>${p.label} <span class="badge">${t(`manage.passes.kind.${p.kind}`)}</span></h3>
-            <p class="secret-text">${p.kind === 'invitation' ? p.link : p.token}</p>
-            <p class="muted">${t('manage.passes.used', { uses: p.uses })}${p.revoked_at ? html` · ${t('manage.passes.revoked')}` : ''}</p>
-            ${p.revoked_at ? '' : buttonForm(c, managePath(groupId, `passes/${p.id}/revoke`), t('manage.passes.revoke'), { secondary: true })}
-          </li>`,
-        )}
-      </ul>`,
+    (t) =>
+      html`${notice(made)} ${formAlert(problem)}
+        <p>${t('manage.passes.lead')}</p>
+        <form method="post" action="${managePath(groupId, 'passes')}" novalidate>
+          ${tokenField(c)}
+          ${select({
+            name: 'kind',
+            label: t('manage.passes.kind'),
+            value: group.join_policy === 'referral' ? 'referral' : 'invitation',
+            options: passKinds.map((k) => ({ value: k, label: t(`manage.passes.kind.${k}`) })),
+          })}
+          ${textInput({ name: 'label', label: t('manage.passes.label'), hint: t('manage.passes.labelHint'), maxlength: 200, required: true })}
+          ${textInput({ name: 'max_uses', label: t('manage.passes.maxUses'), hint: t('manage.passes.maxUsesHint'), maxlength: 5 })}
+          ${textInput({ name: 'expires_in_days', label: t('manage.passes.days'), maxlength: 4 })}
+          <p><button class="button" type="submit">${t('manage.passes.make')}</button></p>
+        </form>
+        <ul class="account-sections">
+          ${passes.map(
+            (p) =>
+              html`<li class="account-card">
+                <h3>${p.label} <span class="badge">${t(`manage.passes.kind.${p.kind}`)}</span></h3>
+                <p class="secret-text">${p.kind === 'invitation' ? p.link : p.token}</p>
+                <p class="muted">
+                  ${t('manage.passes.used', { uses: p.uses })}${p.revoked_at ? html` · ${t('manage.passes.revoked')}` : ''}
+                </p>
+                ${p.revoked_at ? '' : buttonForm(c, managePath(groupId, `passes/${p.id}/revoke`), t('manage.passes.revoke'), { secondary: true })}
+              </li>`,
+          )}
+        </ul>`,
     problem ? 400 : 200,
   )
 }
@@ -141,17 +163,23 @@ async function questionsPage(c: AppContext) {
     group,
     'questions',
     'manage.questions.title',
-    (t) => html`<p>${t('manage.questions.lead')}</p>
-      ${items.length
-        ? html`<ul>
-            ${items.map(
-              (q) => html`<li>
-                <a href="${managePath(groupId, `questions/${q.id}`)}">${q.revealed ? q.revealed.name : t('manage.questions.anonymous')}</a>
-                <span class="muted">${q.last_message_at.slice(0, 10)}</span>
-              </li>`,
-            )}
-          </ul>`
-        : html`<p class="muted">${t('manage.members.empty')}</p>`}`,
+    (t) =>
+      html`<p>${t('manage.questions.lead')}</p>
+        ${
+          items.length
+            ? html`<ul>
+                ${items.map(
+                  (q) =>
+                    html`<li>
+                      <a href="${managePath(groupId, `questions/${q.id}`)}"
+                        >${q.revealed ? q.revealed.name : t('manage.questions.anonymous')}</a
+                      >
+                      <span class="muted">${q.last_message_at.slice(0, 10)}</span>
+                    </li>`,
+                )}
+              </ul>`
+            : html`<p class="muted">${t('manage.members.empty')}</p>`
+        }`,
   )
 }
 
@@ -165,20 +193,26 @@ async function questionPage(c: AppContext, problem?: string) {
     group,
     'questions',
     'manage.questions.title',
-    (t) => html`<p>${q.revealed ? t('manage.questions.revealed', { name: q.revealed.name, email: q.revealed.email ?? '' }) : t('manage.questions.anonymousLead')}</p>
-      <ol class="thread">
-        ${q.messages.map(
-          (m) => html`<li class="thread-message thread-${m.side}">
-            <p class="muted small">${m.side === 'seeker' ? t('manage.questions.them') : t('ask.group')}</p>
-            <p class="pre-wrap">${m.body}</p>
-          </li>`,
-        )}
-      </ol>
-      <form method="post" action="${managePath(groupId, `questions/${q.id}`)}" novalidate>
-        ${tokenField(c)}
-        ${textArea({ name: 'body', label: t('ask.reply'), maxlength: 4000, required: true, errors: problem ? { body: problem } : {} })}
-        <p><button class="button" type="submit">${t('ask.send')}</button></p>
-      </form>`,
+    (t) =>
+      html`<p>
+          ${q.revealed ? t('manage.questions.revealed', { name: q.revealed.name, email: q.revealed.email ?? '' }) : t('manage.questions.anonymousLead')}
+        </p>
+        <ol class="thread">
+          ${q.messages.map(
+            (m) =>
+              html`<li class="thread-message thread-${m.side}">
+                <p class="muted small">
+                  ${m.side === 'seeker' ? t('manage.questions.them') : t('ask.group')}
+                </p>
+                <p class="pre-wrap">${m.body}</p>
+              </li>`,
+          )}
+        </ol>
+        <form method="post" action="${managePath(groupId, `questions/${q.id}`)}" novalidate>
+          ${tokenField(c)}
+          ${textArea({ name: 'body', label: t('ask.reply'), maxlength: 4000, required: true, errors: problem ? { body: problem } : {} })}
+          <p><button class="button" type="submit">${t('ask.send')}</button></p>
+        </form>`,
     problem ? 400 : 200,
   )
 }
@@ -200,7 +234,11 @@ export function manageExtraPages() {
             return m ? [index[Number(m[1])]!] : []
           }),
         )
-        const rows = inputs.map((q) => ({ ...q, kind: q.kind as Question['kind'], options: q.options ?? [] }))
+        const rows = inputs.map((q) => ({
+          ...q,
+          kind: q.kind as Question['kind'],
+          options: q.options ?? [],
+        }))
         return questionnairePage(c, { rows, bad: bad.size ? bad : new Set([0]) })
       }
       return c.redirect(`${managePath(c.req.param('id'), 'questionnaire')}?saved=1`, 303)
@@ -228,7 +266,10 @@ export function manageExtraPages() {
     .post('/manage/groups/:id/passes/:pid/revoke', ...signedInPage, async (c) => {
       const form = await formFields(c)
       checkFormToken(c, form.form_token)
-      await revokePass(c.get('deps'), c.get('actor'), { groupId: c.req.param('id'), passId: c.req.param('pid') })
+      await revokePass(c.get('deps'), c.get('actor'), {
+        groupId: c.req.param('id'),
+        passId: c.req.param('pid'),
+      })
       return c.redirect(managePath(c.req.param('id'), 'passes'), 303)
     })
     .get('/manage/groups/:id/questions', ...signedInPage, (c) => questionsPage(c))

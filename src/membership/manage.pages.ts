@@ -11,14 +11,29 @@ import { translator, type Translate } from '#src/i18n/i18n.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
-import { checkbox, formAlert, formFields, notice, page, select, textInput, tokenField, type Errors } from '#src/web/forms.ts'
+import {
+  checkbox,
+  formAlert,
+  formFields,
+  notice,
+  page,
+  select,
+  textInput,
+  tokenField,
+  type Errors,
+} from '#src/web/forms.ts'
 import type { Html } from '#src/web/layout.ts'
 import { inline, pick } from '#src/web/group-page-parts.ts'
 import { listMembers, type MemberRow } from './members.service.ts'
 import { requireManager, type JoinGroup } from './membership.groups.ts'
 import { joinPolicies } from './membership.tables.ts'
 import { readAnswers } from './questionnaire.service.ts'
-import { decideMember, getJoinSettings, updateJoinSettings, type Decision } from './review.service.ts'
+import {
+  decideMember,
+  getJoinSettings,
+  updateJoinSettings,
+  type Decision,
+} from './review.service.ts'
 
 export const managePath = (groupId: string, rest = '') =>
   `/manage/groups/${encodeURIComponent(groupId)}${rest ? `/${rest}` : ''}`
@@ -55,14 +70,18 @@ export function managePage(
   return page(
     c,
     title,
-    (t) => html`<p class="muted">${inline(pick(group.name, c.get('locale')))}</p>
-      <h1>${t(title)}</h1>
-      ${manageNav(t, group.id, here)} ${body(t)}`,
+    (t) =>
+      html`<p class="muted">${inline(pick(group.name, c.get('locale')))}</p>
+        <h1>${t(title)}</h1>
+        ${manageNav(t, group.id, here)} ${body(t)}`,
     status,
   )
 }
 
-async function settingsPage(c: AppContext, state: { errors?: Errors; values?: Record<string, string> } = {}) {
+async function settingsPage(
+  c: AppContext,
+  state: { errors?: Errors; values?: Record<string, string> } = {},
+) {
   const deps = c.get('deps')
   const groupId = c.req.param('id') ?? ''
   const { group } = await requireManager(deps.db, c.get('actor'), groupId)
@@ -73,50 +92,70 @@ async function settingsPage(c: AppContext, state: { errors?: Errors; values?: Re
     group,
     '',
     'manage.settings.title',
-    (t) => html`${notice(c.req.query('saved') ? t('myGroups.saved') : null)} ${formAlert(state.errors?._)}
-      <form method="post" action="${managePath(groupId, 'settings')}" novalidate>
-        ${tokenField(c)}
-        ${select({
-          name: 'join_policy',
-          label: t('manage.settings.policy'),
-          hint: t('manage.settings.policyHint'),
-          value: v.join_policy ?? settings.join_policy,
-          options: joinPolicies.map((p) => ({ value: p, label: t(`manage.policy.${p}`) })),
-        })}
-        ${textInput({
-          name: 'capacity',
-          label: t('manage.settings.capacity'),
-          hint: t('manage.settings.capacityHint'),
-          value: v.capacity ?? (settings.capacity === null ? '' : String(settings.capacity)),
-          maxlength: 6,
-          errors: state.errors,
-        })}
-        ${checkbox({
-          name: 'accepting_members',
-          label: t('manage.settings.accepting'),
-          checked: v.accepting_members ? v.accepting_members === 'yes' : settings.accepting_members,
-        })}
-        <p><button class="button" type="submit">${t('myGroups.save')}</button></p>
-      </form>`,
+    (t) =>
+      html`${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
+        ${formAlert(state.errors?._)}
+        <form method="post" action="${managePath(groupId, 'settings')}" novalidate>
+          ${tokenField(c)}
+          ${select({
+            name: 'join_policy',
+            label: t('manage.settings.policy'),
+            hint: t('manage.settings.policyHint'),
+            value: v.join_policy ?? settings.join_policy,
+            options: joinPolicies.map((p) => ({ value: p, label: t(`manage.policy.${p}`) })),
+          })}
+          ${textInput({
+            name: 'capacity',
+            label: t('manage.settings.capacity'),
+            hint: t('manage.settings.capacityHint'),
+            value: v.capacity ?? (settings.capacity === null ? '' : String(settings.capacity)),
+            maxlength: 6,
+            errors: state.errors,
+          })}
+          ${checkbox({
+            name: 'accepting_members',
+            label: t('manage.settings.accepting'),
+            checked: v.accepting_members
+              ? v.accepting_members === 'yes'
+              : settings.accepting_members,
+          })}
+          <p><button class="button" type="submit">${t('myGroups.save')}</button></p>
+        </form>`,
     state.errors ? 400 : 200,
   )
 }
 
-function decisionForm(c: AppContext, t: Translate, groupId: string, m: MemberRow, decision: Decision) {
+function decisionForm(
+  c: AppContext,
+  t: Translate,
+  groupId: string,
+  m: MemberRow,
+  decision: Decision,
+) {
   const needsReason = decision !== 'approve'
-  return html`<form method="post" action="${managePath(groupId, `members/${m.membership_id}`)}" class="decision-form">
+  return html`<form
+    method="post"
+    action="${managePath(groupId, `members/${m.membership_id}`)}"
+    class="decision-form"
+  >
     ${tokenField(c)}
     <input type="hidden" name="decision" value="${decision}" />
-    ${needsReason
-      ? textInput({
-          id: `reason-${decision}-${m.membership_id}`,
-          name: 'reason',
-          label: t(decision === 'decline' ? 'manage.members.declineReason' : 'manage.members.removeReason'),
-          hint: t('manage.members.reasonHint'),
-          maxlength: 1000,
-          required: decision === 'decline',
-        })
-      : ''}
+    ${
+      needsReason
+        ? textInput({
+            id: `reason-${decision}-${m.membership_id}`,
+            name: 'reason',
+            label: t(
+              decision === 'decline'
+                ? 'manage.members.declineReason'
+                : 'manage.members.removeReason',
+            ),
+            hint: t('manage.members.reasonHint'),
+            maxlength: 1000,
+            required: decision === 'decline',
+          })
+        : ''
+    }
     <button class="button${decision === 'approve' ? '' : ' button-secondary'}" type="submit">
       ${t(`manage.members.${decision}`)}
     </button>
@@ -152,18 +191,22 @@ async function membersPage(c: AppContext, problem?: string) {
     group,
     'members',
     'manage.members.title',
-    (t) => html`${formAlert(problem)} ${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
-      <p>${t('manage.members.lead')}</p>
-      ${sections.map(
-        ([key, list]) => html`<section aria-labelledby="members-${key}">
-          <h2 id="members-${key}">${t(`manage.members.section.${key}`)}</h2>
-          ${list.length
-            ? html`<ul class="account-sections">
-                ${list.map((m) => memberItem(c, t, groupId, m))}
-              </ul>`
-            : html`<p class="muted">${t('manage.members.empty')}</p>`}
-        </section>`,
-      )}`,
+    (t) =>
+      html`${formAlert(problem)} ${notice(c.req.query('saved') ? t('myGroups.saved') : null)}
+        <p>${t('manage.members.lead')}</p>
+        ${sections.map(
+          ([key, list]) =>
+            html`<section aria-labelledby="members-${key}">
+              <h2 id="members-${key}">${t(`manage.members.section.${key}`)}</h2>
+              ${
+                list.length
+                  ? html`<ul class="account-sections">
+                      ${list.map((m) => memberItem(c, t, groupId, m))}
+                    </ul>`
+                  : html`<p class="muted">${t('manage.members.empty')}</p>`
+              }
+            </section>`,
+        )}`,
     problem ? 400 : 200,
   )
 }
@@ -172,21 +215,28 @@ async function answersPage(c: AppContext) {
   const deps = c.get('deps')
   const groupId = c.req.param('id') ?? ''
   const { group } = await requireManager(deps.db, c.get('actor'), groupId)
-  const answers = await readAnswers(deps, c.get('actor'), { groupId, membershipId: c.req.param('mid') ?? '' })
+  const answers = await readAnswers(deps, c.get('actor'), {
+    groupId,
+    membershipId: c.req.param('mid') ?? '',
+  })
   c.header('Cache-Control', 'no-store')
   return managePage(
     c,
     group,
     'members',
     'manage.answers.title',
-    (t) => html`<p class="muted">${t('manage.answers.lead')}</p>
-      <dl class="answers">
-        ${answers.items.map(
-          (a) => html`<dt>${a.question}</dt>
-            <dd class="pre-wrap">${a.answer === null ? t('manage.answers.none') : String(a.answer)}</dd>`,
-        )}
-      </dl>
-      <p><a href="${managePath(groupId, 'members')}">${t('manage.nav.members')}</a></p>`,
+    (t) =>
+      html`<p class="muted">${t('manage.answers.lead')}</p>
+        <dl class="answers">
+          ${answers.items.map(
+            (a) =>
+              html`<dt>${a.question}</dt>
+                <dd class="pre-wrap">
+                  ${a.answer === null ? t('manage.answers.none') : String(a.answer)}
+                </dd>`,
+          )}
+        </dl>
+        <p><a href="${managePath(groupId, 'members')}">${t('manage.nav.members')}</a></p>`,
   )
 }
 
@@ -199,7 +249,10 @@ export function managePages() {
       const capacity = (form.capacity ?? '').trim()
       const t = translator(c.get('locale'))
       if (capacity !== '' && !/^\d{1,6}$/.test(capacity)) {
-        return settingsPage(c, { values: form, errors: { capacity: t('manage.settings.capacityError') } })
+        return settingsPage(c, {
+          values: form,
+          errors: { capacity: t('manage.settings.capacityError') },
+        })
       }
       try {
         await updateJoinSettings(c.get('deps'), c.get('actor'), c.req.param('id'), {
@@ -209,7 +262,10 @@ export function managePages() {
         })
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
-        return settingsPage(c, { values: form, errors: { capacity: t('manage.settings.capacityError') } })
+        return settingsPage(c, {
+          values: form,
+          errors: { capacity: t('manage.settings.capacityError') },
+        })
       }
       return c.redirect(`${managePath(c.req.param('id'))}?saved=1`, 303)
     })
@@ -227,9 +283,13 @@ export function managePages() {
           reason: form.reason,
         })
       } catch (error) {
-        if (!(error instanceof AppError) || !['invalid_input', 'conflict'].includes(error.code)) throw error
+        if (!(error instanceof AppError) || !['invalid_input', 'conflict'].includes(error.code))
+          throw error
         const t = translator(c.get('locale'))
-        return membersPage(c, error.code === 'conflict' ? error.message : t('manage.members.reasonNeeded'))
+        return membersPage(
+          c,
+          error.code === 'conflict' ? error.message : t('manage.members.reasonNeeded'),
+        )
       }
       return c.redirect(`${managePath(c.req.param('id'), 'members')}?saved=1`, 303)
     })

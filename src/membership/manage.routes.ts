@@ -39,7 +39,11 @@ const Pass = z
     created_at: z.string(),
   })
   .openapi('GroupPass')
-const Message = z.object({ side: z.enum(['seeker', 'group']), body: z.string(), created_at: z.string() })
+const Message = z.object({
+  side: z.enum(['seeker', 'group']),
+  body: z.string(),
+  created_at: z.string(),
+})
 const Revealed = z.object({ name: z.string(), email: z.string().nullable() }).nullable()
 const refusals = { 400: e[400], 401: e[401], 403: e[403], 404: e[404], 409: e[409] }
 
@@ -61,13 +65,20 @@ export function manageRoutes() {
             }),
           ),
         },
-        responses: { 200: jsonResponse(z.object({ state: z.enum(membershipStates) }), 'Decided'), ...refusals },
+        responses: {
+          200: jsonResponse(z.object({ state: z.enum(membershipStates) }), 'Decided'),
+          ...refusals,
+        },
       }),
       async (c) => {
         const { id, membershipId } = c.req.valid('param')
         const input = c.req.valid('json')
         return c.json(
-          await decideMember(c.get('deps'), c.get('actor'), { groupId: id, membershipId, ...input }),
+          await decideMember(c.get('deps'), c.get('actor'), {
+            groupId: id,
+            membershipId,
+            ...input,
+          }),
           200,
         )
       },
@@ -84,7 +95,13 @@ export function manageRoutes() {
           200: jsonResponse(
             z.object({
               submitted_at: z.string(),
-              items: z.array(z.object({ question: z.string(), kind: z.string(), answer: z.union([z.string(), z.number(), z.null()]) })),
+              items: z.array(
+                z.object({
+                  question: z.string(),
+                  kind: z.string(),
+                  answer: z.union([z.string(), z.number(), z.null()]),
+                }),
+              ),
             }),
             'Answers',
           ),
@@ -93,7 +110,10 @@ export function manageRoutes() {
       }),
       async (c) => {
         const { id, membershipId } = c.req.valid('param')
-        return c.json(await readAnswers(c.get('deps'), c.get('actor'), { groupId: id, membershipId }), 200)
+        return c.json(
+          await readAnswers(c.get('deps'), c.get('actor'), { groupId: id, membershipId }),
+          200,
+        )
       },
     )
     .openapi(
@@ -106,7 +126,8 @@ export function manageRoutes() {
         request: { params: GroupParam },
         responses: { 200: jsonResponse(JoinSettings, 'Settings'), ...refusals },
       }),
-      async (c) => c.json(await getJoinSettings(c.get('deps'), c.get('actor'), c.req.valid('param').id), 200),
+      async (c) =>
+        c.json(await getJoinSettings(c.get('deps'), c.get('actor'), c.req.valid('param').id), 200),
     )
     .openapi(
       createRoute({
@@ -120,7 +141,12 @@ export function manageRoutes() {
       }),
       async (c) =>
         c.json(
-          await updateJoinSettings(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json')),
+          await updateJoinSettings(
+            c.get('deps'),
+            c.get('actor'),
+            c.req.valid('param').id,
+            c.req.valid('json'),
+          ),
           200,
         ),
     )
@@ -149,11 +175,19 @@ export function manageRoutes() {
             }),
           ),
         },
-        responses: { 200: jsonResponse(z.object({ questions: z.array(Question) }), 'Saved'), ...refusals },
+        responses: {
+          200: jsonResponse(z.object({ questions: z.array(Question) }), 'Saved'),
+          ...refusals,
+        },
       }),
       async (c) =>
         c.json(
-          await saveQuestionnaire(c.get('deps'), c.get('actor'), c.req.valid('param').id, c.req.valid('json').questions),
+          await saveQuestionnaire(
+            c.get('deps'),
+            c.get('actor'),
+            c.req.valid('param').id,
+            c.req.valid('json').questions,
+          ),
           200,
         ),
     )
@@ -165,10 +199,16 @@ export function manageRoutes() {
         tags,
         middleware: signedIn,
         request: { params: GroupParam },
-        responses: { 200: jsonResponse(z.object({ items: z.array(Pass) }), 'Newest first'), ...refusals },
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(Pass) }), 'Newest first'),
+          ...refusals,
+        },
       }),
       async (c) =>
-        c.json({ items: await listPasses(c.get('deps'), c.get('actor'), c.req.valid('param').id) }, 200),
+        c.json(
+          { items: await listPasses(c.get('deps'), c.get('actor'), c.req.valid('param').id) },
+          200,
+        ),
     )
     .openapi(
       createRoute({
@@ -230,7 +270,12 @@ export function manageRoutes() {
           200: jsonResponse(
             z.object({
               items: z.array(
-                z.object({ id: z.string(), asked_at: z.string(), last_message_at: z.string(), revealed: Revealed }),
+                z.object({
+                  id: z.string(),
+                  asked_at: z.string(),
+                  last_message_at: z.string(),
+                  revealed: Revealed,
+                }),
               ),
             }),
             'Latest first',
@@ -239,7 +284,10 @@ export function manageRoutes() {
         },
       }),
       async (c) =>
-        c.json({ items: await listQuestions(c.get('deps'), c.get('actor'), c.req.valid('param').id) }, 200),
+        c.json(
+          { items: await listQuestions(c.get('deps'), c.get('actor'), c.req.valid('param').id) },
+          200,
+        ),
     )
     .openapi(
       createRoute({
@@ -250,7 +298,10 @@ export function manageRoutes() {
         middleware: signedIn,
         request: { params: GroupParam.extend({ questionId: z.uuid() }) },
         responses: {
-          200: jsonResponse(z.object({ id: z.string(), revealed: Revealed, messages: z.array(Message) }), 'Thread'),
+          200: jsonResponse(
+            z.object({ id: z.string(), revealed: Revealed, messages: z.array(Message) }),
+            'Thread',
+          ),
           ...refusals,
         },
       }),
@@ -274,7 +325,11 @@ export function manageRoutes() {
       }),
       async (c) => {
         const { id, questionId } = c.req.valid('param')
-        await replyAsGroup(c.get('deps'), c.get('actor'), { groupId: id, questionId, body: c.req.valid('json').body })
+        await replyAsGroup(c.get('deps'), c.get('actor'), {
+          groupId: id,
+          questionId,
+          body: c.req.valid('json').body,
+        })
         return c.body(null, 204)
       },
     )

@@ -116,8 +116,14 @@ export async function listMembers(deps: Deps, actor: Actor, groupId: string): Pr
     ? query.where('m.state', 'in', [...presentStates, 'declined', 'removed'])
     : query
         .where('m.state', '=', 'active')
-        .where((eb) => eb.or([eb('m.visible_to_members', '=', true), eb('m.user_id', '=', user.userId)]))
-  const rows = await query.orderBy('m.state').orderBy('m.waitlist_position').orderBy('m.created_at').execute()
+        .where((eb) =>
+          eb.or([eb('m.visible_to_members', '=', true), eb('m.user_id', '=', user.userId)]),
+        )
+  const rows = await query
+    .orderBy('m.state')
+    .orderBy('m.waitlist_position')
+    .orderBy('m.created_at')
+    .execute()
   return rows.map((r) => ({
     membership_id: r.id,
     display_name: r.display_name,

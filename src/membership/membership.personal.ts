@@ -15,7 +15,16 @@ export async function exportJoining(deps: Pick<Deps, 'db' | 'secrets'>, userId: 
   const memberships = await deps.db
     .selectFrom('membership as m')
     .innerJoin('grp as g', 'g.id', 'm.group_id')
-    .select(['m.id', 'm.group_id', 'g.name', 'm.state', 'm.display_name', 'm.visible_to_members', 'm.note', 'm.created_at'])
+    .select([
+      'm.id',
+      'm.group_id',
+      'g.name',
+      'm.state',
+      'm.display_name',
+      'm.visible_to_members',
+      'm.note',
+      'm.created_at',
+    ])
     .where('m.user_id', '=', userId)
     .orderBy('m.created_at')
     .execute()

@@ -179,7 +179,8 @@ export function membershipRoutes() {
       createRoute({
         method: 'get',
         path: '/groups/{id}/members',
-        summary: 'The member list: all of it for those who run the group, the visible members for members',
+        summary:
+          'The member list: all of it for those who run the group, the visible members for members',
         tags,
         middleware: [policy('signed-in')],
         request: { params: GroupParam },

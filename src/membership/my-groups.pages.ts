@@ -11,7 +11,15 @@ import { formatMomentInZone } from '#src/meetings/time.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
-import { buttonForm, checkbox, formFields, notice, page, textInput, tokenField } from '#src/web/forms.ts'
+import {
+  buttonForm,
+  checkbox,
+  formFields,
+  notice,
+  page,
+  textInput,
+  tokenField,
+} from '#src/web/forms.ts'
 import { inline, pick } from '#src/web/group-page-parts.ts'
 import { viewerZone } from '#src/web/viewer-zone.ts'
 import { acceptOffer, leaveGroup } from './join.service.ts'
@@ -28,49 +36,65 @@ function groupCard(c: AppContext, t: Translate, g: MyGroup, problem?: string) {
     g.join_policy === 'invitation'
       ? html`<a href="/groups/${groupPath(g.group_id)}/meetings">${inline(name)}</a>`
       : html`<a href="/groups/${groupPath(g.group_id)}">${inline(name)}</a>`
-  const inside = g.state === 'active' || g.state === 'waitlisted' || g.state === 'requested' || g.state === 'screening'
+  const inside =
+    g.state === 'active' ||
+    g.state === 'waitlisted' ||
+    g.state === 'requested' ||
+    g.state === 'screening'
   return html`<li class="account-card my-group" id="group-${g.group_id}">
     <h2>${link}</h2>
     <p><span class="badge">${t(`membership.state.${g.state}`)}</span></p>
     ${g.reason ? html`<p>${t('myGroups.reason')}: ${g.reason}</p>` : ''}
-    ${g.offer_expires_at
-      ? html`<div class="callout">
-          <p>${t('myGroups.offer', { until: formatMomentInZone(new Date(g.offer_expires_at), viewerZone(c) ?? 'Asia/Tokyo', locale) })}</p>
-          ${buttonForm(c, `${base}/accept`, t('myGroups.accept'))}
-        </div>`
-      : ''}
-    ${g.state === 'active'
-      ? html`<p>
-          <a href="/groups/${groupPath(g.group_id)}/meetings">${t('myGroups.meetings')}</a> ·
-          <a href="${base}/members">${t('myGroups.members')}</a>
-        </p>`
-      : ''}
-    ${inside
-      ? html`<details ${problem ? 'open' : ''}>
-            <summary>${t('myGroups.settings')}</summary>
-            <form method="post" action="${base}">
-              ${tokenField(c)}
-              ${textInput({
-                id: `display_name-${g.group_id}`,
-                name: 'display_name',
-                label: t('join.displayName'),
-                value: g.display_name,
-                maxlength: 60,
-                required: true,
-                errors: problem ? { display_name: problem } : {},
-              })}
-              ${checkbox({
-                id: `visible-${g.group_id}`,
-                name: 'visible_to_members',
-                label: t('myGroups.visible'),
-                hint: t('myGroups.visibleHint'),
-                checked: g.visible_to_members,
-              })}
-              <p><button class="button button-secondary" type="submit">${t('myGroups.save')}</button></p>
-            </form>
-          </details>
-          ${buttonForm(c, `${base}/leave`, t(g.state === 'active' ? 'myGroups.leave' : 'myGroups.withdraw'), { secondary: true })}`
-      : ''}
+    ${
+      g.offer_expires_at
+        ? html`<div class="callout">
+            <p>
+              ${t('myGroups.offer', { until: formatMomentInZone(new Date(g.offer_expires_at), viewerZone(c) ?? 'Asia/Tokyo', locale) })}
+            </p>
+            ${buttonForm(c, `${base}/accept`, t('myGroups.accept'))}
+          </div>`
+        : ''
+    }
+    ${
+      g.state === 'active'
+        ? html`<p>
+            <a href="/groups/${groupPath(g.group_id)}/meetings">${t('myGroups.meetings')}</a> ·
+            <a href="${base}/members">${t('myGroups.members')}</a>
+          </p>`
+        : ''
+    }
+    ${
+      inside
+        ? html`<details ${problem ? 'open' : ''}>
+              <summary>${t('myGroups.settings')}</summary>
+              <form method="post" action="${base}">
+                ${tokenField(c)}
+                ${textInput({
+                  id: `display_name-${g.group_id}`,
+                  name: 'display_name',
+                  label: t('join.displayName'),
+                  value: g.display_name,
+                  maxlength: 60,
+                  required: true,
+                  errors: problem ? { display_name: problem } : {},
+                })}
+                ${checkbox({
+                  id: `visible-${g.group_id}`,
+                  name: 'visible_to_members',
+                  label: t('myGroups.visible'),
+                  hint: t('myGroups.visibleHint'),
+                  checked: g.visible_to_members,
+                })}
+                <p>
+                  <button class="button button-secondary" type="submit">
+                    ${t('myGroups.save')}
+                  </button>
+                </p>
+              </form>
+            </details>
+            ${buttonForm(c, `${base}/leave`, t(g.state === 'active' ? 'myGroups.leave' : 'myGroups.withdraw'), { secondary: true })}`
+        : ''
+    }
   </li>`
 }
 
@@ -81,16 +105,19 @@ async function myGroupsPage(c: AppContext, problem?: { groupId: string; message:
   return page(
     c,
     'myGroups.title',
-    (t) => html`<h1>${t('myGroups.title')}</h1>
-      ${notice(joined ? t('myGroups.joined') : saved ? t('myGroups.saved') : null)}
-      <p>${t('myGroups.lead')}</p>
-      ${groups.length
-        ? html`<ul class="account-sections">
-            ${groups.map((g) => groupCard(c, t, g, problem?.groupId === g.group_id ? problem.message : undefined))}
-          </ul>`
-        : html`<p>${t('myGroups.none')}</p>
-            <p><a class="button" href="/search">${t('myGroups.find')}</a></p>`}
-      <p><a href="/my/meetings">${t('myMeetings.title')}</a></p>`,
+    (t) =>
+      html`<h1>${t('myGroups.title')}</h1>
+        ${notice(joined ? t('myGroups.joined') : saved ? t('myGroups.saved') : null)}
+        <p>${t('myGroups.lead')}</p>
+        ${
+          groups.length
+            ? html`<ul class="account-sections">
+                ${groups.map((g) => groupCard(c, t, g, problem?.groupId === g.group_id ? problem.message : undefined))}
+              </ul>`
+            : html`<p>${t('myGroups.none')}</p>
+                <p><a class="button" href="/search">${t('myGroups.find')}</a></p>`
+        }
+        <p><a href="/my/meetings">${t('myMeetings.title')}</a></p>`,
     problem ? 400 : 200,
   )
 }
@@ -103,13 +130,14 @@ async function membersPage(c: AppContext) {
   return page(
     c,
     'myGroups.members',
-    (t) => html`<h1>${t('myGroups.members')}</h1>
-      <p class="lead">${inline(pick(group.name, c.get('locale')))}</p>
-      <p>${t('myGroups.membersLead')}</p>
-      <ul>
-        ${members.map((m) => html`<li>${m.display_name}${m.you ? html` <span class="muted">(${t('myGroups.you')})</span>` : ''}</li>`)}
-      </ul>
-      <p><a href="/my/groups">${t('myGroups.title')}</a></p>`,
+    (t) =>
+      html`<h1>${t('myGroups.members')}</h1>
+        <p class="lead">${inline(pick(group.name, c.get('locale')))}</p>
+        <p>${t('myGroups.membersLead')}</p>
+        <ul>
+          ${members.map((m) => html`<li>${m.display_name}${m.you ? html` <span class="muted">(${t('myGroups.you')})</span>` : ''}</li>`)}
+        </ul>
+        <p><a href="/my/groups">${t('myGroups.title')}</a></p>`,
   )
 }
 
@@ -127,7 +155,10 @@ export function myGroupsPages() {
         })
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
-        return myGroupsPage(c, { groupId, message: translator(c.get('locale'))('join.error.displayName') })
+        return myGroupsPage(c, {
+          groupId,
+          message: translator(c.get('locale'))('join.error.displayName'),
+        })
       }
       return c.redirect('/my/groups?saved=1', 303)
     })

@@ -61,17 +61,20 @@ export async function usePass(trx: Db, passId: string): Promise<void> {
   }
 }
 
-function view(deps: Deps, row: {
-  id: string
-  kind: PassKind
-  label: string
-  token_sealed: string
-  max_uses: number | null
-  uses: number
-  expires_at: Date | null
-  revoked_at: Date | null
-  created_at: Date
-}): PassView {
+function view(
+  deps: Deps,
+  row: {
+    id: string
+    kind: PassKind
+    label: string
+    token_sealed: string
+    max_uses: number | null
+    uses: number
+    expires_at: Date | null
+    revoked_at: Date | null
+    created_at: Date
+  },
+): PassView {
   const token = openField(deps.secrets, row.token_sealed)
   return {
     id: row.id,

@@ -34,7 +34,8 @@ export function checkQuestions(input: QuestionInput[]): Question[] {
   const questions = input.map((q, i) => {
     const label = q.label.trim()
     if (!label || label.length > questionLimits.label) fields[`questions.${i}.label`] = 'required'
-    if (!(questionKinds as readonly string[]).includes(q.kind)) fields[`questions.${i}.kind`] = 'kind'
+    if (!(questionKinds as readonly string[]).includes(q.kind))
+      fields[`questions.${i}.kind`] = 'kind'
     const options = (q.options ?? []).map((o) => o.trim()).filter(Boolean)
     if (
       q.kind === 'choice' &&
@@ -68,7 +69,8 @@ export function checkAnswers(questions: Question[], raw: Record<string, unknown>
   const answers: Answers = {}
   for (const q of questions) {
     const value = raw[q.id]
-    const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : ''
+    const text =
+      typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : ''
     if (text === '') {
       if (q.required) fields[`answers.${q.id}`] = 'required'
       continue

@@ -9,7 +9,13 @@ import { clientIp } from '#src/platform/client-ip.ts'
 import { createRouter } from '#src/platform/http.ts'
 import { errorResponses as e, jsonBody, jsonResponse, noContent } from '#src/platform/openapi.ts'
 import { GroupParam } from './membership.routes.ts'
-import { askQuestion, confirmQuestion, questionThread, revealAsker, seekerReply } from './questions.service.ts'
+import {
+  askQuestion,
+  confirmQuestion,
+  questionThread,
+  revealAsker,
+  seekerReply,
+} from './questions.service.ts'
 
 const tags = ['Questions before joining']
 const TokenParam = z.object({ token: z.string().min(1).max(100) })
@@ -18,7 +24,9 @@ const Thread = z
     group: z.object({ id: z.string(), name: z.record(z.string(), z.string()) }),
     confirmed: z.boolean(),
     revealed: z.boolean(),
-    messages: z.array(z.object({ side: z.enum(['seeker', 'group']), body: z.string(), created_at: z.string() })),
+    messages: z.array(
+      z.object({ side: z.enum(['seeker', 'group']), body: z.string(), created_at: z.string() }),
+    ),
   })
   .openapi('QuestionThread')
 
@@ -35,10 +43,15 @@ export function questionRoutes() {
         middleware: [policy('public')],
         request: {
           params: GroupParam,
-          ...jsonBody(z.object({ body: z.string().max(10_000), email: z.string().max(254).optional() })),
+          ...jsonBody(
+            z.object({ body: z.string().max(10_000), email: z.string().max(254).optional() }),
+          ),
         },
         responses: {
-          202: jsonResponse(z.object({ confirmed: z.boolean(), token: z.string().nullable() }), 'Taken'),
+          202: jsonResponse(
+            z.object({ confirmed: z.boolean(), token: z.string().nullable() }),
+            'Taken',
+          ),
           400: e[400],
           404: e[404],
           429: e[429],

@@ -53,7 +53,13 @@ async function tellKeepers(trx: Db, now: Date, q: { id: string; group_id: string
 export async function askQuestion(
   deps: Deps,
   actor: Actor,
-  input: { groupId: string; body: string; email?: string | undefined; locale: 'ja' | 'en'; ip: string },
+  input: {
+    groupId: string
+    body: string
+    email?: string | undefined
+    locale: 'ja' | 'en'
+    ip: string
+  },
 ): Promise<{ confirmed: boolean; token: string | null }> {
   const group = await requireKnownGroup(deps.db, actor, input.groupId)
   if (isShut(group)) throw notFound('No such group.')
@@ -163,7 +169,8 @@ export async function confirmQuestion(deps: Deps, token: string): Promise<void> 
 
 export async function seekerReply(deps: Deps, token: string, rawBody: string): Promise<void> {
   const q = await byToken(deps.db, token)
-  if (!q.confirmed_at) throw new AppError('conflict', 'Confirm your address first: open the link we sent.')
+  if (!q.confirmed_at)
+    throw new AppError('conflict', 'Confirm your address first: open the link we sent.')
   const body = checkBody(rawBody)
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
@@ -172,7 +179,11 @@ export async function seekerReply(deps: Deps, token: string, rawBody: string): P
       .values({ question_id: q.id, side: 'seeker', author_id: null, body, created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await trx.updateTable('group_question').set({ last_message_at: now }).where('id', '=', q.id).execute()
+    await trx
+      .updateTable('group_question')
+      .set({ last_message_at: now })
+      .where('id', '=', q.id)
+      .execute()
     await tellKeepers(trx, now, q, `message-${message.id}`)
   })
 }
@@ -193,7 +204,10 @@ export async function revealAsker(deps: Deps, token: string, rawName: string): P
     .execute()
 }
 
-async function askerEmail(deps: Deps, q: { asker_user_id: string | null; asker_email_sealed: string | null }) {
+async function askerEmail(
+  deps: Deps,
+  q: { asker_user_id: string | null; asker_email_sealed: string | null },
+) {
   if (q.asker_email_sealed) return openField(deps.secrets, q.asker_email_sealed)
   if (!q.asker_user_id) return null
   const user = await deps.db
@@ -245,7 +259,9 @@ export async function getQuestion(deps: Deps, actor: Actor, groupId: string, que
   const { q } = await managedQuestion(deps, actor, groupId, questionId)
   return {
     id: q.id,
-    revealed: q.revealed_at ? { name: q.reveal_name ?? '', email: await askerEmail(deps, q) } : null,
+    revealed: q.revealed_at
+      ? { name: q.reveal_name ?? '', email: await askerEmail(deps, q) }
+      : null,
     messages: await messages(deps.db, q.id),
   }
 }
@@ -265,7 +281,11 @@ export async function replyAsGroup(
       .values({ question_id: q.id, side: 'group', author_id: user.userId, body, created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await trx.updateTable('group_question').set({ last_message_at: now }).where('id', '=', q.id).execute()
+    await trx
+      .updateTable('group_question')
+      .set({ last_message_at: now })
+      .where('id', '=', q.id)
+      .execute()
     await addNotice(trx, now, {
       kind: 'question.reply',
       key: `question:${q.id}:reply-${message.id}`,

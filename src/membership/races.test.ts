@@ -44,7 +44,10 @@ describe('places in a full group, asked for at once', () => {
       const [a, b] = [await seeker(t), await seeker(t)]
       await join(a, groupId)
       expect((await join(b, groupId)).state).toBe('waitlisted')
-      await Promise.all([leaveGroup(t.deps, a.actor, groupId), leaveGroup(t.deps, b.actor, groupId)])
+      await Promise.all([
+        leaveGroup(t.deps, a.actor, groupId),
+        leaveGroup(t.deps, b.actor, groupId),
+      ])
       expect(await states(groupId)).toEqual(['left', 'left'])
       // An offer made to b in between is not sent: b left.
       await runWork(t)

@@ -50,7 +50,9 @@ export async function decideMember(
   const { user } = await requireManager(deps.db, actor, input.groupId)
   const reason = input.reason?.trim() || null
   if (reason && reason.length > reasonMax) {
-    throw new AppError('invalid_input', 'The reason is too long.', { fields: { reason: 'too_long' } })
+    throw new AppError('invalid_input', 'The reason is too long.', {
+      fields: { reason: 'too_long' },
+    })
   }
   if (input.decision === 'decline' && !reason) {
     throw new AppError('invalid_input', 'Say why, in a few words: the person will see it.', {
@@ -106,7 +108,11 @@ export interface JoinSettings {
   accepting_members: boolean
 }
 
-export async function getJoinSettings(deps: Deps, actor: Actor, groupId: string): Promise<JoinSettings> {
+export async function getJoinSettings(
+  deps: Deps,
+  actor: Actor,
+  groupId: string,
+): Promise<JoinSettings> {
   const { group } = await requireManager(deps.db, actor, groupId)
   return {
     join_policy: group.join_policy,
@@ -127,9 +133,14 @@ export async function updateJoinSettings(
 ): Promise<JoinSettings> {
   const { user } = await requireManager(deps.db, actor, groupId)
   if (!(joinPolicies as readonly string[]).includes(input.join_policy)) {
-    throw new AppError('invalid_input', 'No such way of joining.', { fields: { join_policy: 'enum' } })
+    throw new AppError('invalid_input', 'No such way of joining.', {
+      fields: { join_policy: 'enum' },
+    })
   }
-  if (input.capacity !== null && (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100_000)) {
+  if (
+    input.capacity !== null &&
+    (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100_000)
+  ) {
     throw new AppError('invalid_input', 'The capacity is a whole number of people, or empty.', {
       fields: { capacity: 'range' },
     })

@@ -68,7 +68,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       check ((series_id is null) = (occurrence_date is null))
     )`.execute(db)
   await sql`create index meeting_group_start on meeting (group_id, starts_at)`.execute(db)
-  await sql`create index meeting_start on meeting (starts_at) where status = 'scheduled'`.execute(db)
+  await sql`create index meeting_start on meeting (starts_at) where status = 'scheduled'`.execute(
+    db,
+  )
 
   // The directory's search index shows each group's next meeting: tell it when meetings change.
   for (const table of ['meeting', 'meeting_series']) {

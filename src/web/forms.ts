@@ -39,7 +39,12 @@ const aria = (id: string, c: Control) => {
 }
 
 export function textInput(
-  c: Control & { value?: string | null | undefined; maxlength: number; type?: string; autocomplete?: string },
+  c: Control & {
+    value?: string | null | undefined
+    maxlength: number
+    type?: string
+    autocomplete?: string
+  },
 ) {
   const id = c.id ?? c.name
   return wrap(
@@ -58,7 +63,9 @@ export function textInput(
   )
 }
 
-export function textArea(c: Control & { value?: string | null | undefined; maxlength: number; rows?: number }) {
+export function textArea(
+  c: Control & { value?: string | null | undefined; maxlength: number; rows?: number },
+) {
   const id = c.id ?? c.name
   return wrap(
     c,
@@ -71,8 +78,7 @@ export function textArea(c: Control & { value?: string | null | undefined; maxle
       ${c.required ? html`required` : ''}
       ${aria(id, c)}
     >
-${c.value ?? ''}</textarea
-    >`,
+${c.value ?? ''}</textarea>`,
   )
 }
 
@@ -85,7 +91,10 @@ export function select(
     id,
     html`<select id="${id}" name="${c.name}" ${aria(id, c)}>
       ${c.options.map(
-        (o) => html`<option value="${o.value}" ${o.value === c.value ? 'selected' : ''}>${o.label}</option>`,
+        (o) =>
+          html`<option value="${o.value}" ${o.value === c.value ? 'selected' : ''}>
+            ${o.label}
+          </option>`,
       )}
     </select>`,
   )
@@ -120,17 +129,18 @@ export function radios(
     <legend>${c.label}</legend>
     ${c.hint ? html`<small id="${id}-hint">${c.hint}</small>` : ''}
     ${c.options.map(
-      (o, i) => html`<div class="form-check">
-        <input
-          id="${id}-${i}"
-          name="${c.name}"
-          type="radio"
-          value="${o.value}"
-          ${o.value === c.value ? 'checked' : ''}
-          ${c.required ? html`required` : ''}
-        />
-        <label for="${id}-${i}">${o.label}</label>
-      </div>`,
+      (o, i) =>
+        html`<div class="form-check">
+          <input
+            id="${id}-${i}"
+            name="${c.name}"
+            type="radio"
+            value="${o.value}"
+            ${o.value === c.value ? 'checked' : ''}
+            ${c.required ? html`required` : ''}
+          />
+          <label for="${id}-${i}">${o.label}</label>
+        </div>`,
     )}
     ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}
   </fieldset>`
@@ -152,7 +162,9 @@ export function buttonForm(
     ${Object.entries(options.hidden ?? {}).map(
       ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
     )}
-    <button class="button${options.secondary ? ' button-secondary' : ''}" type="submit">${label}</button>
+    <button class="button${options.secondary ? ' button-secondary' : ''}" type="submit">
+      ${label}
+    </button>
   </form>`
 }
 

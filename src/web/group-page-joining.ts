@@ -34,7 +34,8 @@ export async function loadJoining(
     .where('id', '=', groupId)
     .executeTakeFirstOrThrow()
   const { viewer, items } = await listGroupMeetings(deps, actor, groupId)
-  const mine = actor.kind === 'user' ? await membershipOf(deps.db, groupId, actor.userId) : undefined
+  const mine =
+    actor.kind === 'user' ? await membershipOf(deps.db, groupId, actor.userId) : undefined
   return {
     policy: group.join_policy,
     accepting: group.accepting_members,
@@ -48,7 +49,8 @@ const path = (id: string, rest: string) => `/groups/${encodeURIComponent(id)}/${
 
 /** The side card: join, or where the reader stands; ask first. */
 export function joinCard(t: Translate, groupId: string, j: Joining): Html {
-  const inside = j.standing && ['active', 'waitlisted', 'requested', 'screening'].includes(j.standing)
+  const inside =
+    j.standing && ['active', 'waitlisted', 'requested', 'screening'].includes(j.standing)
   const way = inside
     ? html`<p><strong>${t(`membership.state.${j.standing!}`)}</strong></p>
         <p><a href="/my/groups">${t('myGroups.title')}</a></p>`
@@ -56,7 +58,11 @@ export function joinCard(t: Translate, groupId: string, j: Joining): Html {
       ? ''
       : j.accepting
         ? html`<p>${t(`group.joining.${j.policy}`)}</p>
-            <p><a class="button" href="${path(groupId, 'join')}">${t(j.policy === 'open' ? 'join.submit' : 'group.joining.request')}</a></p>`
+            <p>
+              <a class="button" href="${path(groupId, 'join')}"
+                >${t(j.policy === 'open' ? 'join.submit' : 'group.joining.request')}</a
+              >
+            </p>`
         : html`<p>${t('group.status.notAccepting')}</p>`
   return html`<div class="aside-card aside-join" id="join">
     <h2>${t('group.joining.heading')}</h2>
@@ -71,16 +77,21 @@ export function joinCard(t: Translate, groupId: string, j: Joining): Html {
 export function meetingsSection(t: Translate, locale: Locale, groupId: string, j: Joining): Html {
   return html`<section class="group-section" aria-labelledby="meetings-heading">
     <h2 id="meetings-heading">${t('meetings.title')}</h2>
-    ${j.meetings.length
-      ? html`<ul class="plain-list">
-          ${j.meetings.map(
-            (m) => html`<li>
-              <a href="/meetings/${m.id}">${m.title ?? t('meetings.membersMeeting')}</a> —
-              <time datetime="${m.starts_at}">${formatMeetingTime({ starts_at: new Date(m.starts_at), ends_at: new Date(m.ends_at), timezone: m.timezone }, locale).local}</time>
-            </li>`,
-          )}
-        </ul>`
-      : html`<p>${t('meetings.none')}</p>`}
+    ${
+      j.meetings.length
+        ? html`<ul class="plain-list">
+            ${j.meetings.map(
+              (m) =>
+                html`<li>
+                  <a href="/meetings/${m.id}">${m.title ?? t('meetings.membersMeeting')}</a> —
+                  <time datetime="${m.starts_at}"
+                    >${formatMeetingTime({ starts_at: new Date(m.starts_at), ends_at: new Date(m.ends_at), timezone: m.timezone }, locale).local}</time
+                  >
+                </li>`,
+            )}
+          </ul>`
+        : html`<p>${t('meetings.none')}</p>`
+    }
     <p>
       <a href="${path(groupId, 'meetings')}">${t('group.joining.allMeetings')}</a> ·
       <a href="${path(groupId, 'calendar.ics')}">${t('meetings.subscribe')}</a>

@@ -806,8 +806,8 @@ export function groupPage(data: GroupPageData, context: GroupPageContext): Page 
                 </section>`
               : ''
           }
-          ${beforeYouJoin(c)} ${meetingsSection(t, locale, p.id, data.joining)} ${whoFor(c)} ${languagesAndAccess(c)} ${independence(c)} ${trust(c)}
-          ${feedbackForms(c)}
+          ${beforeYouJoin(c)} ${meetingsSection(t, locale, p.id, data.joining)} ${whoFor(c)}
+          ${languagesAndAccess(c)} ${independence(c)} ${trust(c)} ${feedbackForms(c)}
         </div>
         ${aside(c)}
       </div>
