@@ -250,7 +250,9 @@ function places(c: Ctx) {
 function placeAndFrequency(c: Ctx) {
   const { t, p, locale, now } = c
   const schedules: ScheduleText[] = p.schedules
+  // The group's own single meetings are rules of one occurrence: listed as next meetings only.
   const described = schedules
+    .filter((s) => !('id' in s && String(s.id).startsWith('tomoni-meeting-')))
     .map((s) => ({ s, text: describeSchedule(s, locale, now) }))
     .filter((x): x is { s: ScheduleText; text: string } => x.text !== null)
   const meetings = p.status === 'active' ? upcomingMeetings(schedules, now, 3) : []
