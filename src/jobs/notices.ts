@@ -1,6 +1,6 @@
 /**
  * The notice ledger: one row per mail to one person, recorded once by its key, delivered at most
- * once (decision 052). Delivery claims a notice (`sending`) and commits before the mail goes, and
+ * once (decision 062). Delivery claims a notice (`sending`) and commits before the mail goes, and
  * records `sent` after. A sender that dies in between leaves the notice `sending`; once its lease
  * has passed, the mailer is asked whether the message went (the outbox can tell; SMTP cannot, and
  * such a notice is marked `uncertain` rather than sent twice).

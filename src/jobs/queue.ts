@@ -1,5 +1,5 @@
 /**
- * A durable job queue in the database (decision 052). A job is claimed under a lease with
+ * A durable job queue in the database (decision 062). A job is claimed under a lease with
  * `for update skip locked`, so two workers on a PostgreSQL server never take the same one; on the
  * embedded database the same statements run one at a time on its single connection. A worker that
  * dies leaves its jobs to be claimed again when the lease ends, so handlers must be idempotent:

@@ -1,5 +1,5 @@
 /**
- * The iCalendar answers (decision 053): `GET /groups/{id}/calendar.ics` (the contract's public
+ * The iCalendar answers (decision 063): `GET /groups/{id}/calendar.ics` (the contract's public
  * feed), each person's private feed at `/calendar/{secret}.ics`, and one meeting's `.ics`.
  */
 import { Hono, type Context } from 'hono'

@@ -1,5 +1,5 @@
 /**
- * Calendar feeds (decision 053): a listed group's public feed, each person's private feed at a
+ * Calendar feeds (decision 063): a listed group's public feed, each person's private feed at a
  * secret address they can renew, and one meeting's `.ics`. What an event says follows the same
  * rules as the pages: a members-only meeting is "a members' meeting" to the public; the venue
  * and the link only where the reader is confirmed. The private feed is built from the current

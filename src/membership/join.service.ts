@@ -1,5 +1,5 @@
 /**
- * Joining and leaving, by the flow each group chose (decision 050): open and invitation groups let
+ * Joining and leaving, by the flow each group chose (decision 060): open and invitation groups let
  * people in at once (or onto the waiting list when full); approval and referral groups hold a
  * request for the facilitators; screening groups hold the request with the questionnaire's
  * answers. Joining needs consent to the health data the group will hold.

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely'
 /**
  * Joining a group: the passes (invitation links and referral codes) some join flows need, the
  * screening questionnaire and its answers, waiting lists with offers, and questions asked
- * anonymously before joining. Who belongs to a group is health information: see decision 050.
+ * anonymously before joining. Who belongs to a group is health information: see decision 060.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely'
 /**
  * Meetings: recurring series (an RFC 5545 rule in the group's IANA zone), each occurrence a row
  * of its own once it is within the horizon; one-off gatherings and events are rows without a
- * series. RSVPs with a waiting list, and each person's private calendar feed. Decision 051.
+ * series. RSVPs with a waiting list, and each person's private calendar feed. Decision 061.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 
 /**
- * The durable job queue and the notice ledger (decision 052). Jobs decide, at their time, who is
+ * The durable job queue and the notice ledger (decision 062). Jobs decide, at their time, who is
  * to be told what; each notice is one mail to one person, delivered at most once.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
