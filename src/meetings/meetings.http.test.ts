@@ -75,6 +75,12 @@ describe('meetings over HTTP', () => {
       next_meeting: string
     }
     expect(listing.next_meeting).toBe('2027-01-09T14:00:00+09:00')
+    const search = (await (await t.app.request('/api/v1/groups?q=chiba')).json()) as {
+      items: { id: string; next_meeting: string | null }[]
+    }
+    expect(search.items.find((g) => g.id === groupId)?.next_meeting).toBe(
+      '2027-01-09T14:00:00+09:00',
+    )
   })
 
   it('shows members-only details to members only, RSVPs through the page, and offers the .ics', async () => {

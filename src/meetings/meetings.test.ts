@@ -17,7 +17,7 @@ import { getMeeting, listGroupMeetings, myMeetings } from './meetings.read.ts'
 import { cancelMeeting, createMeeting, updateMeeting } from './meetings.service.ts'
 import { cancelRsvp, rsvp } from './rsvp.service.ts'
 import { createSeries, updateSeries } from './series.service.ts'
-import { formatMeetingTime } from './time.ts'
+import { formatMeetingTime, instantOf } from './time.ts'
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>
 
@@ -157,6 +157,20 @@ describe('meetings', () => {
         status: 'scheduled',
       },
     ])
+  })
+
+  it('reads the hours daylight saving skips and repeats as RFC 5545 does', () => {
+    // 02:30 does not exist in New York on 14 March 2027: it is read before the gap, 03:30 EDT.
+    expect(instantOf('2027-03-14', '02:30', 'America/New_York').toISOString()).toBe(
+      '2027-03-14T07:30:00.000Z',
+    )
+    // 01:30 happens twice on 7 November 2027: the first, in daylight time.
+    expect(instantOf('2027-11-07', '01:30', 'America/New_York').toISOString()).toBe(
+      '2027-11-07T05:30:00.000Z',
+    )
+    expect(instantOf('2027-03-28', '01:30', 'Europe/London').toISOString()).toBe(
+      '2027-03-28T01:30:00.000Z',
+    )
   })
 
   it('shows a meeting at its own time, named, and at the reader’s time in another zone', () => {

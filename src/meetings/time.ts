@@ -27,8 +27,19 @@ export function localStartOf(instant: Date, zone: string): string {
   return local.toISOString().slice(0, 16)
 }
 
-/** The instant of a local date and time in a zone. */
-export const instantOf = (date: string, time: string, zone: string) => zonedToUtc(date, time, zone)
+/**
+ * The instant of a local date and time in a zone. A time that occurs twice (the hour repeated in
+ * autumn) is the first; one that does not exist (the hour skipped in spring) is read with the
+ * offset from before the gap, as RFC 5545 (3.3.5) says: 02:30 on the day New York skips to 03:00
+ * is 03:30 daylight time.
+ */
+export function instantOf(date: string, time: string, zone: string): Date {
+  const found = zonedToUtc(date, time, zone)
+  if (localStartOf(found, zone) === `${date}T${time.slice(0, 5)}`) return found
+  const wall = Date.parse(`${date}T${time.slice(0, 5)}:00Z`)
+  const before = offsetMinutes(zone, new Date(wall - 12 * 3_600_000))
+  return new Date(wall - before * 60_000)
+}
 
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * dayMs).toISOString().slice(0, 10)
