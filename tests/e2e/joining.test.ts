@@ -23,7 +23,9 @@ describe('joining an open group and taking a place at its meeting, in Chromium',
 
   beforeAll(async () => {
     if (!existsSync(chromiumPath)) {
-      throw new Error(`Chromium is not installed at ${chromiumPath}. Install it with: apt-get install -y chromium`)
+      throw new Error(
+        `Chromium is not installed at ${chromiumPath}. Install it with: apt-get install -y chromium`,
+      )
     }
     mkdirSync(resultsDir, { recursive: true })
     t = await createTestApp()
@@ -75,7 +77,12 @@ describe('joining an open group and taking a place at its meeting, in Chromium',
 
   async function signedIn(locale: string, viewport: { width: number; height: number }) {
     const who = await createAccount(t, person())
-    const context = await browser.newContext({ locale, viewport, acceptDownloads: true, javaScriptEnabled: false })
+    const context = await browser.newContext({
+      locale,
+      viewport,
+      acceptDownloads: true,
+      javaScriptEnabled: false,
+    })
     const page = await context.newPage()
     page.setDefaultTimeout(8000)
     await page.goto(`${origin}/sign-in`)
@@ -108,25 +115,33 @@ describe('joining an open group and taking a place at its meeting, in Chromium',
 
     await page.locator('.my-group').getByRole('link', { name: 'Meetings', exact: true }).click()
     await page.getByRole('link', { name: 'December circle' }).click()
-    expect(await page.locator('.meeting-facts').innerText()).toContain('Shown to those with a place.')
+    expect(await page.locator('.meeting-facts').innerText()).toContain(
+      'Shown to those with a place.',
+    )
     await page.getByRole('button', { name: 'I am coming' }).click()
     await expect.poll(() => page.locator('.rsvp').innerText()).toContain('You have a place.')
     expect(await page.locator('.meeting-facts').innerText()).toContain('Chiba civic centre, room 3')
-    expect(await page.locator('.meeting-facts').innerText()).toContain('https://video.example/december')
+    expect(await page.locator('.meeting-facts').innerText()).toContain(
+      'https://video.example/december',
+    )
     await shot(page, 'meeting')
 
     const downloading = page.waitForEvent('download')
     await page.getByRole('link', { name: 'Add to my calendar (.ics)' }).click()
     const download = await downloading
     expect(download.suggestedFilename()).toMatch(/^tomoni-meeting-[0-9a-f]{8}\.ics$/)
-    const file = readFileSync((await download.path())!, 'utf8')
+    const file = readFileSync(await download.path(), 'utf8')
     const event = new ICAL.Event(ICAL.Component.fromString(file).getFirstSubcomponent('vevent')!)
     expect(event.summary).toBe('December circle')
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-12-12T05:00:00.000Z')
 
     await page.locator('.account-nav').getByRole('link', { name: 'My meetings' }).click()
-    await expect.poll(() => page.locator('.meeting-card').first().innerText()).toContain('December circle')
-    expect(await page.locator('.meeting-card').first().innerText()).toContain('Saturday 12 December 2026, 2–4 pm (Japan time)')
+    await expect
+      .poll(() => page.locator('.meeting-card').first().innerText())
+      .toContain('December circle')
+    expect(await page.locator('.meeting-card').first().innerText()).toContain(
+      'Saturday 12 December 2026, 2–4 pm (Japan time)',
+    )
     await shot(page, 'my-meetings')
     expect(errors).toEqual([])
     await context.close()
