@@ -12,7 +12,15 @@ import type { Locale } from '#src/i18n/locale.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { checkFormToken } from '#src/platform/form-token.ts'
 import type { AppContext, AppEnv } from '#src/platform/http.ts'
-import { buttonForm, formFields, notice, page, select, tokenField } from '#src/web/forms.ts'
+import {
+  buttonForm,
+  formAlert,
+  formFields,
+  notice,
+  page,
+  select,
+  tokenField,
+} from '#src/web/forms.ts'
 import { inline, pick } from '#src/web/group-page-parts.ts'
 import type { Html } from '#src/web/layout.ts'
 import { knownZones, setViewerZone, viewerZone } from '#src/web/viewer-zone.ts'
@@ -96,7 +104,7 @@ function attendeesList(t: Translate, attendees: Attendee[]) {
   </section>`
 }
 
-async function meetingPage(c: AppContext, done?: string) {
+async function meetingPage(c: AppContext, done?: string, problem?: string) {
   const {
     meeting: m,
     group,
@@ -116,7 +124,7 @@ async function meetingPage(c: AppContext, done?: string) {
           >
         </p>
         <h1 lang="${m.title ? m.lang : locale}">${m.title ?? t('meetings.membersMeeting')}</h1>
-        ${notice(done)}
+        ${notice(done)} ${formAlert(problem)}
         ${
           m.status === 'cancelled'
             ? html`<p class="notice notice-warn" role="note">
@@ -236,7 +244,12 @@ async function answer(c: AppContext, work: () => Promise<unknown>) {
     await work()
   } catch (error) {
     if (error instanceof AppError && (error.code === 'forbidden' || error.code === 'conflict')) {
-      return meetingPage(c, error.message)
+      const t = translator(c.get('locale'))
+      return meetingPage(
+        c,
+        undefined,
+        t(error.code === 'forbidden' ? 'meetings.membersOnly' : 'meetings.closed'),
+      )
     }
     throw error
   }

@@ -191,7 +191,8 @@ async function submit(c: AppContext, group: JoinGroup, pass: string | null) {
     })
   } catch (error) {
     if (error instanceof AppError && (error.code === 'conflict' || error.code === 'forbidden')) {
-      return joinForm(c, group, pass, { values: form, errors: { _: error.message } })
+      const message = t(error.code === 'conflict' ? 'join.error.conflict' : 'join.error.removed')
+      return joinForm(c, group, pass, { values: form, errors: { _: message } })
     }
     return joinForm(c, group, pass, { values: form, errors: problems(t, error) })
   }

@@ -288,7 +288,7 @@ export function managePages() {
         const t = translator(c.get('locale'))
         return membersPage(
           c,
-          error.code === 'conflict' ? error.message : t('manage.members.reasonNeeded'),
+          t(error.code === 'conflict' ? 'manage.members.conflict' : 'manage.members.reasonNeeded'),
         )
       }
       return c.redirect(`${managePath(c.req.param('id'), 'members')}?saved=1`, 303)
