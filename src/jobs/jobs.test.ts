@@ -54,6 +54,20 @@ describe('the job queue and the notice ledger', () => {
     expect(await jobState('ping:1')).toMatchObject({ state: 'done', attempts: 1 })
   })
 
+  it('forgets finished jobs after a month and settled notices after half a year', async () => {
+    const now = t.clock.now()
+    await enqueue(t.deps.db, now, { kind: 'ping', key: 'old:1', runAt: now })
+    await runDueWork(t.deps, { jobs: { ping: () => Promise.resolve() }, notices: {} })
+    t.clock.advance(31 * 86_400_000)
+    await runDueWork(t.deps, { jobs: {}, notices: {} })
+    const left = await t.deps.db
+      .selectFrom('job')
+      .select('key')
+      .where('key', '=', 'old:1')
+      .execute()
+    expect(left).toEqual([])
+  })
+
   it('tries a failing job again later, then gives it up', async () => {
     let calls = 0
     const registry: WorkRegistry = {

@@ -29,6 +29,7 @@ export async function runDueWork(
 ): Promise<WorkDone> {
   const done: WorkDone = { jobs: 0, notices: 0 }
   await recoverNotices(deps)
+  await prune(deps)
   for (let round = 0; round < (options.maxRounds ?? 100) && !options.shouldStop?.(); round++) {
     const jobs = await claimJobs(deps.db, deps.clock.now(), 20)
     for (const job of jobs) {
@@ -48,6 +49,24 @@ export async function runDueWork(
     if (jobs.length === 0 && notices === 0) break
   }
   return done
+}
+
+/** Finished jobs are kept a month and settled notices half a year, for the operator to look at. */
+export const keepJobsDays = 30
+export const keepNoticesDays = 180
+
+async function prune(deps: Deps) {
+  const now = deps.clock.now().getTime()
+  await deps.db
+    .deleteFrom('job')
+    .where('state', 'in', ['done', 'failed'])
+    .where('finished_at', '<', new Date(now - keepJobsDays * 86_400_000))
+    .execute()
+  await deps.db
+    .deleteFrom('notice')
+    .where('state', 'in', ['sent', 'skipped', 'uncertain'])
+    .where('finished_at', '<', new Date(now - keepNoticesDays * 86_400_000))
+    .execute()
 }
 
 export interface RunningWorker {
