@@ -104,7 +104,7 @@ export async function facilitatorSession(t: TestApp, groupId: string) {
     body: { code: code() },
   })
   expect(second.status).toBe(200)
-  return { ...who, cookie: sessionCookieOf(second) }
+  return { ...who, cookie: sessionCookieOf(second), code }
 }
 
 export const consentVersion = consentTexts.health_data.version

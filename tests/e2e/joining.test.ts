@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeeting } from '#src/meetings/meetings.service.ts'
 import { createAccount, person } from '../accounts.ts'
 import { createTestApp } from '../app.ts'
-import { facilitator, seedGroup } from '../membership.ts'
+import { consentVersion, facilitator, facilitatorSession, seedGroup } from '../membership.ts'
+import { send } from '../accounts.ts'
 
 /** Debian's Chromium; CI installs it with `apt-get install -y chromium`. */
 const chromiumPath = '/usr/bin/chromium'
@@ -155,6 +156,45 @@ describe('joining an open group and taking a place at its meeting, in Chromium',
     await shot(page, 'join-phone-ja')
     const width = await page.evaluate<number>('document.documentElement.scrollWidth')
     expect(width).toBeLessThanOrEqual(phone.width)
+    await context.close()
+  })
+
+  it('lets a facilitator with a second factor read a request and approve it', async () => {
+    const approvalGroup = await seedGroup(t, { policy: 'approval', capacity: 10 })
+    const keeper = await facilitatorSession(t, approvalGroup)
+    const asker = await createAccount(t, person())
+    await send(t, 'POST', `/api/v1/groups/${approvalGroup}/join`, {
+      cookie: asker.cookie,
+      body: {
+        display_name: 'Sora',
+        consent_version: consentVersion,
+        note: 'My son is in treatment.',
+      },
+    })
+    const context = await browser.newContext({
+      locale: 'en-GB',
+      viewport: { width: 1280, height: 900 },
+    })
+    const page = await context.newPage()
+    page.setDefaultTimeout(8000)
+    await page.goto(`${origin}/sign-in`)
+    await page.locator('input[name="email"]').fill(keeper.email)
+    await page.locator('input[name="password"]').fill(keeper.password)
+    await page.locator('form[action="/sign-in"] button[type="submit"]').click()
+    t.clock.advance(30_000)
+    await page.getByLabel('Code from the app').fill(keeper.code())
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => page.locator('h1').innerText()).toBe('You are signed in')
+    await page.goto(`${origin}/manage/groups/${approvalGroup}/members`)
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Members and requests')
+    expect(await page.locator('#members-requests + ul').innerText()).toContain(
+      'My son is in treatment.',
+    )
+    await shot(page, 'manage-members')
+    await page.getByRole('button', { name: 'Approve' }).click()
+    await expect.poll(() => page.locator('#members-active + ul').innerText()).toContain('Sora')
+    await page.goto(`${origin}/manage/groups/${approvalGroup}/meetings/new`)
+    await shot(page, 'manage-new-meeting')
     await context.close()
   })
 })
