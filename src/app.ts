@@ -29,6 +29,18 @@ import { hsdsRoutes } from '#src/directory/hsds.routes.ts'
 import { healthRoutes } from '#src/health/health.routes.ts'
 import { moderationPages } from '#src/moderation/moderation.pages.ts'
 import { moderationRoutes } from '#src/moderation/moderation.routes.ts'
+import { calendarRoutes } from '#src/meetings/calendar.routes.ts'
+import { meetingRoutes } from '#src/meetings/meetings.routes.ts'
+import { manageRoutes } from '#src/membership/manage.routes.ts'
+import { membershipRoutes } from '#src/membership/membership.routes.ts'
+import { questionRoutes } from '#src/membership/questions.routes.ts'
+import { joinPages } from '#src/membership/join.pages.ts'
+import { manageExtraPages } from '#src/membership/manage-extra.pages.ts'
+import { managePages } from '#src/membership/manage.pages.ts'
+import { myGroupsPages } from '#src/membership/my-groups.pages.ts'
+import { questionPages } from '#src/membership/questions.pages.ts'
+import { manageMeetingPages } from '#src/meetings/manage-meetings.pages.ts'
+import { meetingPages } from '#src/meetings/meetings.pages.ts'
 import { AppError, type ErrorCode } from '#src/platform/errors.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import type { AppEnv } from '#src/platform/http.ts'
@@ -108,6 +120,10 @@ export function buildApp(deps: Deps) {
   app.route('/api/v1', directoryWriteRoutes())
   app.route('/api/v1', moderationRoutes())
   app.route('/api/v1', auditRoutes())
+  app.route('/api/v1', membershipRoutes())
+  app.route('/api/v1', manageRoutes())
+  app.route('/api/v1', questionRoutes())
+  app.route('/api/v1', meetingRoutes())
   app.route('/api', hsdsRoutes())
 
   app.doc31('/api/openapi.json', {
@@ -131,6 +147,14 @@ export function buildApp(deps: Deps) {
   app.route('/', claimPages())
   app.route('/', groupStaffPages())
   app.route('/', moderationPages())
+  app.route('/', calendarRoutes())
+  app.route('/', joinPages())
+  app.route('/', myGroupsPages())
+  app.route('/', questionPages())
+  app.route('/', managePages())
+  app.route('/', manageExtraPages())
+  app.route('/', meetingPages())
+  app.route('/', manageMeetingPages())
   app.route('/', webRoutes())
 
   app.notFound((c) => {

@@ -4,6 +4,7 @@ import type { Deps } from './platform/deps.ts'
 import { directoryCommands } from './directory/directory.cli.ts'
 import { demoCommands } from './directory/demo.cli.ts'
 import { moderationCommands } from './moderation/moderation.cli.ts'
+import { jobCommands } from './jobs/jobs.cli.ts'
 import { verifyAuditChain } from './audit/audit.ts'
 import { AppError } from './platform/errors.ts'
 import { system } from './access/actor.ts'
@@ -62,6 +63,7 @@ const commands: Record<string, Command> = {
   ...directoryCommands,
   ...demoCommands,
   ...moderationCommands,
+  ...jobCommands,
   'grant-role': {
     summary: 'Give an account a role',
     usage: 'grant-role EMAIL platform|organisation:ID|group:ID ROLE',

@@ -4,6 +4,8 @@ import { buildApp } from './app.ts'
 import { EnvError, getEnv } from './platform/env.ts'
 import { startRuntime } from './platform/runtime.ts'
 import { prepareSearch } from './search/search.service.ts'
+import { workRegistry } from './jobs/registry.ts'
+import { startWorker } from './jobs/worker.ts'
 
 /** How long requests in flight may take to finish after a stop signal (the contract's 10 s). */
 const drainMs = 10_000
@@ -29,6 +31,8 @@ async function main() {
   )
   if (process.stdout.isTTY) console.log(`\n  Tomoni is running at ${url}\n`)
   void deps.background.run(() => prepareSearch(deps.db))
+  // Reminders, offers and other notices: the queue is worked here, in the server's own process.
+  const worker = startWorker(deps, workRegistry)
 
   let stopping = false
   const stop = (signal: string) => {
@@ -43,8 +47,9 @@ async function main() {
     server.close(() => {
       clearTimeout(force)
       clearInterval(sweep)
-      handle
-        .close()
+      worker
+        .stop()
+        .then(() => handle.close())
         .then(() => {
           deps.log.info('stopped')
           process.exit(0)

@@ -10,7 +10,7 @@ let counter = 0
  * A fresh database for one test file (or one test), migrated and with the reference data, copied
  * from the run's template: PGlite in memory, or a new PostgreSQL database made from the template.
  */
-export async function createTestDb(): Promise<DbHandle> {
+export async function createTestDb(): Promise<DbHandle & { url?: string }> {
   const template = inject('dbTemplate')
   if (template.kind === 'pglite') {
     const blob = new Blob([fs.readFileSync(template.dumpPath)])
@@ -19,9 +19,11 @@ export async function createTestDb(): Promise<DbHandle> {
   }
   const name = `tomoni_test_${process.pid}_${Date.now()}_${counter++}`
   await adminQuery(template.url, `create database ${name} template ${template.template}`)
-  const handle = openPostgres(withDatabase(template.url, name), 4)
+  const url = withDatabase(template.url, name)
+  const handle = openPostgres(url, 4)
   return {
     ...handle,
+    url,
     kind: 'postgres',
     close: async () => {
       await handle.close()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { system } from '#src/access/actor.ts'
 import { grantRole } from '#src/access/roles.service.ts'
 import { saveGroup, saveOrganisation } from '#src/directory/groups.service.ts'
-import { consentPurposes } from '#src/consent/consent.texts.ts'
+import { consentPurposes, consentTexts } from '#src/consent/consent.texts.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
 import { addSecondFactor, createAccount, person } from '../../tests/accounts.ts'
 import { createTestApp } from '../../tests/app.ts'
@@ -177,6 +177,62 @@ const password = 'correct horse battery staple, unguessed'
 const unknownUuid = '00000000-0000-4000-8000-000000000000'
 const note = 'checked by the route matrix'
 
+/** What only those who run the group may do: none of the matrix's sessions has a second factor. */
+/**
+ * Who runs a group: its facilitators and co-facilitators, and its organisation's staff and
+ * admins, each with a second factor (moderators look after listings, not members). Holding the
+ * role without a second factor is refused (403), as is everyone else, who may know the group.
+ */
+const runs = (role: Role, target: Target): boolean => {
+  if (role === 'facilitator' || role === 'coFacilitator') return target === 'own'
+  if (role === 'ownStaff' || role === 'ownAdmin') return target !== 'other'
+  if (role === 'otherStaff') return target === 'other'
+  return false
+}
+const groupRunners =
+  (outcome: Outcome = '2xx', refused: Outcome = '403', anonymous: Outcome = '401') =>
+  (role: Role, target: Target): Outcome =>
+    role === 'anonymous' ? anonymous : runs(role, target) ? outcome : refused
+const managers = groupRunners()
+const unknownToken = 'x'.repeat(43)
+const consentVersion = consentTexts.health_data.version
+const meetingDetails = {
+  title: note,
+  lang: 'en',
+  timezone: 'Asia/Tokyo',
+  format: 'online',
+  online_url: 'https://video.example/matrix',
+  start_time: '10:00',
+  duration_minutes: 60,
+}
+const meetingBody = { ...meetingDetails, date: '2027-01-09' }
+const seriesBody = { ...meetingDetails, dtstart: '2027-01-09', rrule: 'FREQ=MONTHLY;BYDAY=2SA' }
+const meetingForm = {
+  ...meetingDetails,
+  duration_minutes: '60',
+  date: '2027-01-09',
+  repeat: 'monthly_nth',
+}
+
+/** The pages of running a group: sent to sign in, else refused (403) for want of a second factor. */
+function managePages(
+  pages: Record<string, { path: string; form?: Record<string, string>; ok?: Outcome }>,
+): Record<string, Entry> {
+  return Object.fromEntries(
+    Object.entries(pages).map(([key, { path, form, ok }]) => [
+      key,
+      {
+        request: (ids: Ids) => ({
+          path: `/manage/groups/${ids.group}${path ? `/${path}` : ''}`,
+          ...(form ? { form } : {}),
+        }),
+        targeted: true,
+        expect: groupRunners(ok ?? (form ? '3xx' : '2xx'), '403', '3xx'),
+      },
+    ]),
+  )
+}
+
 const matrix: Record<string, Entry> = {
   // Pages and public reads
   'GET /': plain('/'),
@@ -185,7 +241,6 @@ const matrix: Record<string, Entry> = {
   // Declared in routePoliciesDeclaredHere, with no handler yet: update when built.
   'GET /groups': plain('/groups', { expect: everyone('404') }),
   'GET /groups/:id': group('/groups/:id'),
-  'GET /groups/:id/calendar.ics': group('/groups/:id/calendar.ics', { expect: everyone('404') }),
   'GET /organisations/:id': org('/organisations/:id'),
   'GET /search': plain('/search?q=cancer'),
   'GET /sitemap.xml': plain('/sitemap.xml'),
@@ -687,6 +742,294 @@ const matrix: Record<string, Entry> = {
     '/api/v1/moderation/organisations/:id/actions',
     { expect: moderatorsOnly },
   ),
+  // Joining and meetings (issue 6). Nobody here holds a second-factor session, so no role may
+  // manage a group: listed groups answer 403 to the signed-in. Unknown meetings, series and
+  // tokens are 404 past the sign-in gate. Joining changes the account, so it goes last.
+  'GET /api/v1/me/groups': plain('/api/v1/me/groups', { expect: signedIn() }),
+  'POST /api/v1/groups/:id/join': group('/api/v1/groups/:id/join', {
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/join`,
+      body: { display_name: 'Matrix', consent_version: consentVersion },
+    }),
+    expect: signedIn(),
+    destructive: true,
+  }),
+  'POST /api/v1/groups/:id/leave': group('/api/v1/groups/:id/leave', { expect: signedIn('404') }),
+  'POST /api/v1/groups/:id/offer/accept': group('/api/v1/groups/:id/offer/accept', {
+    expect: signedIn('409'),
+  }),
+  'PATCH /api/v1/me/groups/:id': group('/api/v1/me/groups/:id', {
+    request: (ids) => ({ path: `/api/v1/me/groups/${ids.group}`, body: { display_name: 'M' } }),
+    expect: signedIn('404'),
+  }),
+  'GET /api/v1/groups/:id/members': group('/api/v1/groups/:id/members', {
+    expect: groupRunners('2xx', '404'),
+  }),
+  'GET /api/v1/groups/:id/questionnaire': group('/api/v1/groups/:id/questionnaire'),
+  'POST /api/v1/groups/:id/members/:membershipId/decision': group(
+    '/api/v1/groups/:id/members/:membershipId/decision',
+    {
+      request: (ids) => ({
+        path: `/api/v1/groups/${ids.group}/members/${unknownUuid}/decision`,
+        body: { decision: 'approve' },
+      }),
+      expect: groupRunners('404'),
+    },
+  ),
+  'GET /api/v1/groups/:id/members/:membershipId/answers': group(
+    '/api/v1/groups/:id/members/:membershipId/answers',
+    {
+      request: (ids) => ({ path: `/api/v1/groups/${ids.group}/members/${unknownUuid}/answers` }),
+      expect: groupRunners('404'),
+    },
+  ),
+  'GET /api/v1/groups/:id/join-settings': group('/api/v1/groups/:id/join-settings', {
+    expect: managers,
+  }),
+  'PUT /api/v1/groups/:id/join-settings': group('/api/v1/groups/:id/join-settings', {
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/join-settings`,
+      body: { join_policy: 'open', capacity: null, accepting_members: true },
+    }),
+    expect: managers,
+  }),
+  'PUT /api/v1/groups/:id/questionnaire': group('/api/v1/groups/:id/questionnaire', {
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/questionnaire`,
+      body: { questions: [] },
+    }),
+    expect: managers,
+  }),
+  'GET /api/v1/groups/:id/passes': group('/api/v1/groups/:id/passes', { expect: managers }),
+  'POST /api/v1/groups/:id/passes': group('/api/v1/groups/:id/passes', {
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/passes`,
+      body: { kind: 'invitation', label: note },
+    }),
+    expect: managers,
+  }),
+  'DELETE /api/v1/groups/:id/passes/:passId': group('/api/v1/groups/:id/passes/:passId', {
+    request: (ids) => ({ path: `/api/v1/groups/${ids.group}/passes/${unknownUuid}` }),
+    expect: groupRunners('404'),
+  }),
+  'GET /api/v1/groups/:id/questions': group('/api/v1/groups/:id/questions', { expect: managers }),
+  'GET /api/v1/groups/:id/questions/:questionId': group(
+    '/api/v1/groups/:id/questions/:questionId',
+    {
+      request: (ids) => ({ path: `/api/v1/groups/${ids.group}/questions/${unknownUuid}` }),
+      expect: groupRunners('404'),
+    },
+  ),
+  'POST /api/v1/groups/:id/questions/:questionId/replies': group(
+    '/api/v1/groups/:id/questions/:questionId/replies',
+    {
+      request: (ids) => ({
+        path: `/api/v1/groups/${ids.group}/questions/${unknownUuid}/replies`,
+        body: { body: note },
+      }),
+      expect: groupRunners('404'),
+    },
+  ),
+  'POST /api/v1/groups/:id/questions': group('/api/v1/groups/:id/questions', {
+    request: (ids) => ({
+      path: `/api/v1/groups/${ids.group}/questions`,
+      body: { body: note, email: 'asker@example.test' },
+    }),
+    expect: everyone('2xx'),
+  }),
+  'GET /api/v1/questions/:token': plain(`/api/v1/questions/${unknownToken}`, {
+    expect: everyone('404'),
+  }),
+  'POST /api/v1/questions/:token/confirm': plain(`/api/v1/questions/${unknownToken}/confirm`, {
+    expect: everyone('404'),
+  }),
+  'POST /api/v1/questions/:token/replies': plain(`/api/v1/questions/${unknownToken}/replies`, {
+    request: () => ({ path: `/api/v1/questions/${unknownToken}/replies`, body: { body: note } }),
+    expect: everyone('404'),
+  }),
+  'POST /api/v1/questions/:token/reveal': plain(`/api/v1/questions/${unknownToken}/reveal`, {
+    request: () => ({ path: `/api/v1/questions/${unknownToken}/reveal`, body: { name: 'M' } }),
+    expect: everyone('404'),
+  }),
+  'GET /api/v1/groups/:id/meetings': group('/api/v1/groups/:id/meetings'),
+  'POST /api/v1/groups/:id/meetings': group('/api/v1/groups/:id/meetings', {
+    request: (ids) => ({ path: `/api/v1/groups/${ids.group}/meetings`, body: meetingBody }),
+    expect: managers,
+  }),
+  'POST /api/v1/groups/:id/series': group('/api/v1/groups/:id/series', {
+    request: (ids) => ({ path: `/api/v1/groups/${ids.group}/series`, body: seriesBody }),
+    expect: managers,
+  }),
+  'GET /api/v1/series/:id': plain(`/api/v1/series/${unknownUuid}`, { expect: signedIn('404') }),
+  'PUT /api/v1/series/:id': plain(`/api/v1/series/${unknownUuid}`, {
+    request: () => ({ path: `/api/v1/series/${unknownUuid}`, body: seriesBody }),
+    expect: signedIn('404'),
+  }),
+  'POST /api/v1/series/:id/end': plain(`/api/v1/series/${unknownUuid}/end`, {
+    expect: signedIn('404'),
+  }),
+  'GET /api/v1/meetings/:id': plain(`/api/v1/meetings/${unknownUuid}`, { expect: everyone('404') }),
+  'PATCH /api/v1/meetings/:id': plain(`/api/v1/meetings/${unknownUuid}`, {
+    request: () => ({ path: `/api/v1/meetings/${unknownUuid}`, body: {} }),
+    expect: signedIn('404'),
+  }),
+  'POST /api/v1/meetings/:id/cancel': plain(`/api/v1/meetings/${unknownUuid}/cancel`, {
+    request: () => ({ path: `/api/v1/meetings/${unknownUuid}/cancel`, body: {} }),
+    expect: signedIn('404'),
+  }),
+  'POST /api/v1/meetings/:id/rsvp': plain(`/api/v1/meetings/${unknownUuid}/rsvp`, {
+    expect: signedIn('404'),
+  }),
+  'DELETE /api/v1/meetings/:id/rsvp': plain(`/api/v1/meetings/${unknownUuid}/rsvp`, {
+    expect: signedIn('404'),
+  }),
+  'GET /api/v1/me/meetings': plain('/api/v1/me/meetings', { expect: signedIn() }),
+  'GET /api/v1/me/calendar-feed': plain('/api/v1/me/calendar-feed', { expect: signedIn() }),
+  'POST /api/v1/me/calendar-feed': plain('/api/v1/me/calendar-feed', { expect: signedIn() }),
+  'DELETE /api/v1/me/calendar-feed': plain('/api/v1/me/calendar-feed', { expect: signedIn() }),
+
+  'GET /groups/:id/calendar.ics': group('/groups/:id/calendar.ics'),
+  'GET /calendar/:file': plain(`/calendar/${unknownToken}.ics`, { expect: everyone('404') }),
+  'GET /meetings/:id/calendar.ics': plain(`/meetings/${unknownUuid}/calendar.ics`, {
+    expect: everyone('404'),
+  }),
+  'GET /groups/:id/meetings': group('/groups/:id/meetings'),
+  'GET /meetings/:id': plain(`/meetings/${unknownUuid}`, { expect: everyone('404') }),
+  'POST /meetings/:id/rsvp': plain(`/meetings/${unknownUuid}/rsvp`, {
+    request: () => ({ path: `/meetings/${unknownUuid}/rsvp`, form: {} }),
+    expect: signedInPage('404'),
+  }),
+  'POST /meetings/:id/cancel-rsvp': plain(`/meetings/${unknownUuid}/cancel-rsvp`, {
+    request: () => ({ path: `/meetings/${unknownUuid}/cancel-rsvp`, form: {} }),
+    expect: signedInPage('404'),
+  }),
+  'GET /my/meetings': plain('/my/meetings', { expect: signedInPage() }),
+  'POST /my/meetings/feed': plain('/my/meetings/feed', {
+    request: () => ({ path: '/my/meetings/feed', form: { action: 'renew' } }),
+    expect: signedInPage(),
+  }),
+  'POST /my/time-zone': plain('/my/time-zone', {
+    request: () => ({ path: '/my/time-zone', form: { zone: 'Europe/London' } }),
+    expect: signedInPage('3xx'),
+  }),
+  'GET /groups/:id/join': group('/groups/:id/join', { expect: signedInPage() }),
+  'POST /groups/:id/join': group('/groups/:id/join', {
+    request: (ids) => ({
+      path: `/groups/${ids.group}/join`,
+      form: { display_name: 'Matrix', consent: 'yes', consent_version: consentVersion },
+    }),
+    expect: signedInPage('3xx'),
+    destructive: true,
+  }),
+  'GET /invite/:token': plain(`/invite/${unknownToken}`, { expect: everyone('404') }),
+  'POST /invite/:token': plain(`/invite/${unknownToken}`, {
+    request: () => ({ path: `/invite/${unknownToken}`, form: { display_name: 'M' } }),
+    expect: signedInPage('404'),
+  }),
+  'GET /groups/:id/ask': group('/groups/:id/ask'),
+  'POST /groups/:id/ask': group('/groups/:id/ask', {
+    request: (ids) => ({
+      path: `/groups/${ids.group}/ask`,
+      form: { body: note, email: 'asker@example.test' },
+    }),
+    expect: everyone('2xx/3xx'),
+  }),
+  'GET /questions/:token': plain(`/questions/${unknownToken}`, { expect: everyone('404') }),
+  'POST /questions/:token/confirm': plain(`/questions/${unknownToken}/confirm`, {
+    request: () => ({ path: `/questions/${unknownToken}/confirm`, form: {} }),
+    expect: everyone('404'),
+  }),
+  'POST /questions/:token/reply': plain(`/questions/${unknownToken}/reply`, {
+    request: () => ({ path: `/questions/${unknownToken}/reply`, form: { body: note } }),
+    expect: everyone('404'),
+  }),
+  'POST /questions/:token/reveal': plain(`/questions/${unknownToken}/reveal`, {
+    request: () => ({ path: `/questions/${unknownToken}/reveal`, form: { name: 'M' } }),
+    expect: everyone('404'),
+  }),
+  'GET /my/groups': plain('/my/groups', { expect: signedInPage() }),
+  'GET /my/groups/:id/members': group('/my/groups/:id/members', {
+    expect: groupRunners('2xx', '404', '3xx'),
+  }),
+  'POST /my/groups/:id': group('/my/groups/:id', {
+    request: (ids) => ({ path: `/my/groups/${ids.group}`, form: { display_name: 'M' } }),
+    expect: signedInPage('404'),
+  }),
+  'POST /my/groups/:id/leave': group('/my/groups/:id/leave', {
+    request: (ids) => ({ path: `/my/groups/${ids.group}/leave`, form: {} }),
+    expect: signedInPage('404'),
+  }),
+  'POST /my/groups/:id/accept': group('/my/groups/:id/accept', {
+    request: (ids) => ({ path: `/my/groups/${ids.group}/accept`, form: {} }),
+    expect: signedInPage('409'),
+  }),
+  ...managePages({
+    'GET /manage/groups/:id': { path: '' },
+    // Left open to new members: the join routes are tried after it.
+    'POST /manage/groups/:id/settings': {
+      path: 'settings',
+      form: { join_policy: 'open', capacity: '', accepting_members: 'yes' },
+    },
+    'GET /manage/groups/:id/members': { path: 'members' },
+    // Unknown members, passes and questions: nothing to find, for those who run the group.
+    'POST /manage/groups/:id/members/:mid': {
+      path: `members/${unknownUuid}`,
+      form: { decision: 'approve' },
+      ok: '404',
+    },
+    'GET /manage/groups/:id/members/:mid/answers': {
+      path: `members/${unknownUuid}/answers`,
+      ok: '404',
+    },
+    'GET /manage/groups/:id/questionnaire': { path: 'questionnaire' },
+    'POST /manage/groups/:id/questionnaire': { path: 'questionnaire', form: { rows: '0' } },
+    'GET /manage/groups/:id/passes': { path: 'passes' },
+    // The new link is shown on the page that answers.
+    'POST /manage/groups/:id/passes': {
+      path: 'passes',
+      form: { kind: 'invitation', label: note },
+      ok: '2xx',
+    },
+    'POST /manage/groups/:id/passes/:pid/revoke': {
+      path: `passes/${unknownUuid}/revoke`,
+      form: {},
+      ok: '404',
+    },
+    'GET /manage/groups/:id/questions': { path: 'questions' },
+    'GET /manage/groups/:id/questions/:qid': { path: `questions/${unknownUuid}`, ok: '404' },
+    'POST /manage/groups/:id/questions/:qid': {
+      path: `questions/${unknownUuid}`,
+      form: { body: note },
+      ok: '404',
+    },
+    'GET /manage/groups/:id/meetings': { path: 'meetings' },
+    'GET /manage/groups/:id/meetings/new': { path: 'meetings/new' },
+    'POST /manage/groups/:id/meetings/new': { path: 'meetings/new', form: meetingForm },
+    'GET /manage/groups/:id/series/new': { path: 'series/new' },
+    'POST /manage/groups/:id/series/new': { path: 'series/new', form: meetingForm },
+  }),
+  'GET /manage/meetings/:id/edit': plain(`/manage/meetings/${unknownUuid}/edit`, {
+    expect: signedInPage('404'),
+  }),
+  'POST /manage/meetings/:id/edit': plain(`/manage/meetings/${unknownUuid}/edit`, {
+    request: () => ({ path: `/manage/meetings/${unknownUuid}/edit`, form: meetingForm }),
+    expect: signedInPage('404'),
+  }),
+  'POST /manage/meetings/:id/cancel': plain(`/manage/meetings/${unknownUuid}/cancel`, {
+    request: () => ({ path: `/manage/meetings/${unknownUuid}/cancel`, form: {} }),
+    expect: signedInPage('404'),
+  }),
+  'GET /manage/series/:id/edit': plain(`/manage/series/${unknownUuid}/edit`, {
+    expect: signedInPage('404'),
+  }),
+  'POST /manage/series/:id/edit': plain(`/manage/series/${unknownUuid}/edit`, {
+    request: () => ({ path: `/manage/series/${unknownUuid}/edit`, form: meetingForm }),
+    expect: signedInPage('404'),
+  }),
+  'POST /manage/series/:id/end': plain(`/manage/series/${unknownUuid}/end`, {
+    request: () => ({ path: `/manage/series/${unknownUuid}/end`, form: {} }),
+    expect: signedInPage('404'),
+  }),
 }
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>

@@ -61,7 +61,6 @@ export const routePoliciesDeclaredHere: { method: string; path: string; policy: 
   { method: 'GET', path: '/about/data', policy: 'public' },
   { method: 'GET', path: '/groups', policy: 'public' },
   { method: 'GET', path: '/groups/:id', policy: 'public' },
-  { method: 'GET', path: '/groups/:id/calendar.ics', policy: 'public' },
 ]
 
 export function applyDeclaredPolicies(app: Hono<AppEnv>) {

@@ -1,9 +1,10 @@
 import type { Actor } from '#src/access/actor.ts'
 import { appendAudit } from '#src/audit/audit.ts'
-import { eraseMemberships } from '#src/membership/membership.personal-data.ts'
 import { eraseModerationItems } from '#src/moderation/moderation.personal-data.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { forgetRateLimits } from '#src/platform/rate-limit.ts'
+import { eraseJoining } from '#src/membership/membership.personal.ts'
+import { eraseInvitations } from '#src/directory/staff.personal.ts'
 import { accountMail } from './accounts.mail.ts'
 import { checkOwnPassword } from './sign-in.ts'
 
@@ -11,7 +12,9 @@ import { checkOwnPassword } from './sign-in.ts'
  * Erases the account (GDPR Art. 17; APPI Art. 35). What identifies or describes the person is
  * deleted; the account row stays as an empty tombstone under its random id, so that the audit
  * log and others' records (a listing's change history, a moderator's actions, a group's record
- * of who acted) can still point at "someone" without saying who. A feature that stores something
+ * of who acted) can still point at "someone" without saying who. Joining and meetings go too:
+ * memberships (places freed for the next in line), screening answers, questions asked, places at
+ * meetings, the private feed and notices (membership.personal.ts). A feature that stores something
  * about a person adds its part here, to the export, and to the erasure test (which fails for a
  * table it does not know).
  */
@@ -24,6 +27,8 @@ export async function eraseAccount(
   const now = deps.clock.now()
   const userId = user.userId
   await deps.db.transaction().execute(async (trx) => {
+    // Memberships first: leaving frees places for those waiting.
+    await eraseJoining(trx, now, userId)
     // Signing in and proving who one is.
     for (const table of [
       'user_session',
@@ -38,10 +43,11 @@ export async function eraseAccount(
     if (account.email) {
       await trx.deleteFrom('auth_token').where('email', '=', account.email).execute()
     }
+    // Invitations to join an organisation's staff, sent to the address.
+    await eraseInvitations(trx, account.email)
     // Roles, consents, memberships and what the person wrote to moderators.
     await trx.deleteFrom('role_membership').where('user_id', '=', userId).execute()
     await trx.deleteFrom('consent').where('user_id', '=', userId).execute()
-    await eraseMemberships(trx, userId)
     await eraseModerationItems(trx, userId)
     // Counters keyed by the address or the account, whatever their rule.
     await forgetRateLimits(deps, account.email ? [account.email, userId] : [userId], trx)

@@ -1,8 +1,9 @@
 import type { Actor } from '#src/access/actor.ts'
 import { appendAudit } from '#src/audit/audit.ts'
 import { listConsents } from '#src/consent/consent.service.ts'
-import { exportMemberships } from '#src/membership/membership.personal-data.ts'
 import { exportModerationItems } from '#src/moderation/moderation.personal-data.ts'
+import { exportJoining } from '#src/membership/membership.personal.ts'
+import { exportInvitations } from '#src/directory/staff.personal.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import { listRoles } from './accounts.repo.ts'
 import { requireRecentAuthentication } from './accounts.policy.ts'
@@ -60,10 +61,12 @@ export async function exportAccount(deps: Deps, actor: Actor) {
     roles: roles.map((r) => ({ scope_type: r.scopeType, scope_id: r.scopeId, role: r.role })),
     second_factor: await secondFactorSummary(deps.db, user.userId),
     passkeys: await listPasskeys(deps, actor),
-    memberships: await exportMemberships(deps.db, user.userId),
     written_to_moderators: await exportModerationItems(deps.db, user.userId),
     consents: await listConsents(deps, actor),
     sessions: await listSessions(deps, actor),
+    staff_invitations: await exportInvitations(deps.db, account.email),
+    // Groups, screening answers, questions asked, meetings, the private feed, notices.
+    ...(await exportJoining(deps, user.userId)),
     mailed_links: pendingLinks.map((t) => ({
       purpose: t.purpose,
       email: t.email,

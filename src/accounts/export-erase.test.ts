@@ -7,6 +7,7 @@ import {
   person,
   send,
   sessionCookieOf,
+  signIn,
   totpCode,
 } from '../../tests/accounts.ts'
 import { createPasskey } from '../../tests/webauthn.ts'
@@ -16,9 +17,26 @@ import { verifyAuditChain } from '#src/audit/audit.ts'
 import { consentPurposes, consentTexts } from '#src/consent/consent.texts.ts'
 import { saveGroup, saveOrganisation } from '#src/directory/groups.service.ts'
 import { actOnItem } from '#src/moderation/moderation.service.ts'
+import { inviteStaff } from '#src/directory/staff.service.ts'
 import type { Db } from '#src/platform/db.ts'
 import { pseudonym } from '#src/platform/secrets.ts'
 import { fixtureGroup, fixtureOrganisation } from '#src/web/group-page.fixtures.ts'
+import { askQuestion } from '#src/membership/questions.service.ts'
+import { joinGroup } from '#src/membership/join.service.ts'
+import { saveQuestionnaire } from '#src/membership/questionnaire.service.ts'
+import { decideMember } from '#src/membership/review.service.ts'
+import { renewFeed } from '#src/meetings/calendar.service.ts'
+import { createMeeting } from '#src/meetings/meetings.service.ts'
+import { rsvp } from '#src/meetings/rsvp.service.ts'
+import {
+  actorOf,
+  consentVersion,
+  facilitator,
+  mailTo,
+  runWork,
+  seedGroup,
+  seeker,
+} from '../../tests/membership.ts'
 import { reauthenticationWindowMs } from './user-session.ts'
 
 /**
@@ -157,7 +175,8 @@ describe('export and erasure', () => {
       'tables this test does not know: seed them, or list them as holding nothing personal',
     ).toEqual([])
     const before = new Set<string>()
-    for (const needle of [...Object.values(needles), who.id]) {
+    // Sealed screening answers are found by their membership.
+    for (const needle of [...Object.values(needles), who.id, seeded.membershipId]) {
       for (const hit of await findEverywhere(t.deps.db, needle)) before.add(hit.split('.')[0]!)
     }
     expect(
@@ -171,9 +190,14 @@ describe('export and erasure', () => {
     const data = (await exported.json()) as { written_to_moderators: { kind: string }[] }
     expect(data).toMatchObject({
       passkeys: [{ name: phrase }],
-      memberships: [
-        { group_id: 'grp-erase', state: 'active', history: [{ by: 'you', reason: phrase }] },
+      groups: [
+        {
+          group_id: 'grp-erase',
+          state: 'active',
+          history: [{ to_state: 'screening' }, { to_state: 'active', reason: phrase }],
+        },
       ],
+      staff_invitations: [{ organisation_id: 'org-erase-b', role: 'staff' }],
       second_factor: { totp: true, passkeys: 1 },
     })
     expect(data.written_to_moderators.map((i) => i.kind).sort()).toEqual([
@@ -196,6 +220,8 @@ describe('export and erasure', () => {
     const idColumns = await findEverywhere(t.deps.db, who.id)
     expect(idColumns).toContain('app_user.id')
     expect(idColumns.filter((column) => !pointerColumns.includes(column))).toEqual([])
+    // The membership's random id stays only in the log, which says something was done to it.
+    expect(await findEverywhere(t.deps.db, seeded.membershipId)).toEqual(['audit_log.subject_id'])
 
     expect((await send(t, 'GET', '/api/v1/me', { cookie: seeded.otherSession })).status).toBe(401)
     const signInAgain = await send(t, 'POST', '/api/v1/auth/sign-in', {
@@ -218,6 +244,108 @@ describe('export and erasure', () => {
     // The address is free again for a new, unrelated account.
     await createAccount(t, person({ email: who.email }))
   })
+
+  it('exports what joining and meeting keep, and erases it, giving the places to the next in line', async () => {
+    const groupId = await seedGroup(t, { policy: 'screening', capacity: 1 })
+    const keeper = await facilitator(t, groupId)
+    const { questions } = await saveQuestionnaire(t.deps, keeper.actor, groupId, [
+      { kind: 'text', label: 'Why this group?' },
+    ])
+    const who = await createAccount(t, person({ display_name: 'Qwerty Joiner' }))
+    const actor = actorOf(who)
+    const joined = await joinGroup(t.deps, actor, {
+      groupId,
+      displayName: 'Plover Pseudonym',
+      consentVersion,
+      locale: 'en',
+      note: 'Kestrel note to the facilitators',
+      answers: { [questions[0]!.id]: 'Marmot answer about my diagnosis' },
+    })
+    await decideMember(t.deps, keeper.actor, {
+      groupId,
+      membershipId: joined.membership_id,
+      decision: 'approve',
+    })
+    const waiting = await seeker(t)
+    const second = await joinGroup(t.deps, waiting.actor, {
+      groupId,
+      displayName: 'Next',
+      consentVersion,
+      locale: 'en',
+      answers: { [questions[0]!.id]: 'Me too' },
+    })
+    await decideMember(t.deps, keeper.actor, {
+      groupId,
+      membershipId: second.membership_id,
+      decision: 'approve',
+    })
+    const { id: meetingId } = await createMeeting(t.deps, keeper.actor, groupId, {
+      title: 'Circle',
+      lang: 'en',
+      timezone: 'Asia/Tokyo',
+      format: 'online',
+      online_url: 'https://video.example/x',
+      start_time: '10:00',
+      duration_minutes: 60,
+      capacity: 1,
+      date: '2026-12-30',
+    })
+    await rsvp(t.deps, actor, meetingId)
+    await askQuestion(t.deps, actor, {
+      groupId,
+      body: 'Wombat question',
+      locale: 'en',
+      ip: '10.0.0.1',
+    })
+    await renewFeed(t.deps, actor)
+
+    await send(t, 'POST', '/api/v1/auth/reauthenticate', {
+      cookie: who.cookie,
+      body: { password: who.password },
+    })
+    const cookie = await signIn(t, who)
+    const data = (await (await send(t, 'GET', '/api/v1/me/export', { cookie })).json()) as Record<
+      string,
+      unknown
+    >
+    expect(data).toMatchObject({
+      groups: [
+        {
+          group_id: groupId,
+          state: 'active',
+          display_name: 'Plover Pseudonym',
+          message_to_facilitators: 'Kestrel note to the facilitators',
+          history: [{ to_state: 'screening' }, { to_state: 'active' }],
+          screening_answers: {
+            items: [{ question: 'Why this group?', answer: 'Marmot answer about my diagnosis' }],
+          },
+        },
+      ],
+      questions_asked: [
+        { group_id: groupId, messages: [{ side: 'seeker', body: 'Wombat question' }] },
+      ],
+      meetings: [{ meeting_id: meetingId, your_reply: 'going' }],
+      calendar_feed: { created_at: expect.any(String) as string },
+    })
+
+    const res = await send(t, 'DELETE', '/api/v1/me', { cookie, body: { password: who.password } })
+    expect(res.status).toBe(204)
+    for (const needle of ['Plover Pseudonym', 'Kestrel note', 'Wombat question']) {
+      expect(await findEverywhere(t.deps.db, needle), needle).toEqual([])
+    }
+    for (const table of ['membership', 'rsvp', 'calendar_feed', 'notice'] as const) {
+      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}
+        where user_id = ${who.id}`.execute(t.deps.db)
+      expect(rows.rows[0]!.n, table).toBe(0)
+    }
+    const answers = await sql<{ n: number }>`select count(*)::int as n from screening_answer
+      where membership_id = ${joined.membership_id}`.execute(t.deps.db)
+    expect(answers.rows[0]!.n).toBe(0)
+    // The freed place goes to the one waiting, as if the erased person had left.
+    await runWork(t)
+    expect(mailTo(t, waiting.email).map((m) => m.subject)).toContain('A place is free for you')
+    expect(await verifyAuditChain(t.deps)).toMatchObject({ ok: true })
+  })
 })
 
 /** Tables that can hold something about a person; the erasure test seeds each one. */
@@ -225,16 +353,23 @@ const personalTables = [
   'app_user',
   'audit_log',
   'auth_token',
+  'calendar_feed',
   'consent',
   'field_history',
+  'group_question',
+  'group_question_message',
   'membership',
   'membership_event',
   'moderation_action',
   'moderation_item',
+  'notice',
+  'organisation_invitation',
   'passkey_credential',
   'rate_limit',
   'recovery_code',
   'role_membership',
+  'rsvp',
+  'screening_answer',
   'totp_credential',
   'user_session',
   'webauthn_challenge',
@@ -246,12 +381,17 @@ const impersonalTables = [
   'condition_code',
   'condition_name',
   'group_location',
+  'group_pass',
   'grp',
+  'job',
   'kysely_migration',
   'kysely_migration_lock',
   'location',
+  'meeting',
+  'meeting_series',
   'organisation',
   'place',
+  'questionnaire',
   'reference_dataset',
   'schedule',
   'search_change',
@@ -265,10 +405,15 @@ const pointerColumns = [
   'audit_log.actor_id',
   'audit_log.subject_id',
   'field_history.actor',
+  'group_pass.created_by',
+  'meeting.created_by',
+  'meeting_series.created_by',
   'membership_event.actor',
   'moderation_action.actor_id',
   'moderation_item.resolved_by',
   'organisation.verified_by',
+  'organisation_invitation.invited_by',
+  'questionnaire.created_by',
   'role_membership.granted_by',
 ]
 
@@ -393,31 +538,58 @@ async function seedEverything(t: TestApp) {
     .where('organisation_id', '=', 'org-erase-a')
     .executeTakeFirstOrThrow()
   await actOnItem(t.deps, system, decided.id, { action: 'reject_claim', note: 'Not reachable.' })
-  // A membership with its history (joining is built later: rows as it will write them).
-  const now = t.clock.now()
-  const membership = await t.deps.db
-    .insertInto('membership')
-    .values({
-      group_id: 'grp-erase',
-      user_id: who.id,
-      state: 'active',
-      display_name: who.display_name,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  // Joining a group that screens: a note and answers to the facilitators, a decision with its
+  // reason, a place at a meeting, a question asked before joining, the private calendar feed, and
+  // the notices that follow.
   await t.deps.db
-    .insertInto('membership_event')
-    .values({
-      membership_id: membership.id,
-      from_state: null,
-      to_state: 'active',
-      actor: `user:${who.id}`,
-      reason: phrase,
-      at: now,
-    })
+    .updateTable('grp')
+    .set({ join_policy: 'screening' })
+    .where('id', '=', 'grp-erase')
     .execute()
+  const keeper = await facilitator(t, 'grp-erase')
+  const { questions } = await saveQuestionnaire(t.deps, keeper.actor, 'grp-erase', [
+    { kind: 'text', label: 'Why this group?' },
+  ])
+  const actor = actorOf(who)
+  const joined = await joinGroup(t.deps, actor, {
+    groupId: 'grp-erase',
+    displayName: who.display_name,
+    consentVersion,
+    locale: 'en',
+    note: `${phrase} to the facilitators`,
+    answers: { [questions[0]!.id]: `${phrase} in an answer` },
+  })
+  await decideMember(t.deps, keeper.actor, {
+    groupId: 'grp-erase',
+    membershipId: joined.membership_id,
+    decision: 'approve',
+    reason: phrase,
+  })
+  const { id: meetingId } = await createMeeting(t.deps, keeper.actor, 'grp-erase', {
+    title: 'Circle',
+    lang: 'en',
+    timezone: 'Asia/Tokyo',
+    format: 'online',
+    online_url: 'https://video.example/erase',
+    start_time: '10:00',
+    duration_minutes: 60,
+    date: '2026-12-30',
+  })
+  await rsvp(t.deps, actor, meetingId)
+  await askQuestion(t.deps, actor, {
+    groupId: 'grp-erase',
+    body: `${phrase} in a question`,
+    locale: 'en',
+    ip: '10.0.0.9',
+  })
+  await renewFeed(t.deps, actor)
+  await runWork(t)
+  // An invitation to another organisation's staff, sent to the address.
+  await inviteStaff(t.deps, system, 'org-erase-b', {
+    email: who.email,
+    role: 'staff',
+    locale: 'en',
+  })
   // Counters keyed by the address and the account, a reset link waiting, a wrong password.
   await send(t, 'POST', '/api/v1/auth/reset-request', { body: { email: who.email } })
   await send(t, 'POST', '/api/v1/auth/sign-in', {
@@ -438,6 +610,7 @@ async function seedEverything(t: TestApp) {
     cookie,
     otherSession: sessionCookieOf(second),
     reportId,
+    membershipId: joined.membership_id,
     passwordHash: password_hash!,
   }
 }

@@ -42,6 +42,14 @@ export type AuditAction =
   | 'listing_confirmed'
   | 'listing_moderated'
   | 'confidential_record_read'
+  | 'member_approved'
+  | 'member_declined'
+  | 'member_removed'
+  | 'join_settings_changed'
+  | 'questionnaire_changed'
+  | 'screening_answers_viewed'
+  | 'group_pass_created'
+  | 'group_pass_revoked'
 
 export interface AuditEntry {
   actorId: string | null

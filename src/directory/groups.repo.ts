@@ -82,6 +82,8 @@ export interface GroupMeta {
   fresh_since: Date
   /** Set when a moderator took the listing down; it is then out of every public answer. */
   hidden_at: Date | null
+  /** How people join (src/membership); `invitation` groups are hidden from the public too. */
+  join_policy: string
   created_at: Date
   updated_at: Date
 }
@@ -182,6 +184,7 @@ export async function loadGroups(db: Db, ids: string[]): Promise<Map<string, Loa
         verified_at: r.verified_at,
         fresh_since: r.fresh_since,
         hidden_at: r.hidden_at,
+        join_policy: r.join_policy,
         created_at: r.created_at,
         updated_at: r.updated_at,
       },

@@ -38,6 +38,7 @@ import {
 } from './groups.repo.ts'
 import { placeResolver, type PlaceResolver } from './places.ts'
 import { nextMeetingOf } from './schedule.ts'
+import { meetingSchedules, mergeSchedules } from '#src/meetings/public-schedule.ts'
 
 export type Source = 'hsds_import' | 'tomoni' | 'public_register'
 export type SaveResult = 'created' | 'updated' | 'unchanged'
@@ -694,12 +695,15 @@ export const textIn = (text: LocalizedText | null, locale: string): string | nul
 
 /** Whether the public may see a group at all: closed and long-unconfirmed ones are not listed. */
 export function isPublic(
-  meta: Pick<LoadedGroup, 'status'> & { meta: { fresh_since: Date; hidden_at?: Date | null } },
+  meta: Pick<LoadedGroup, 'status'> & {
+    meta: { fresh_since: Date; hidden_at?: Date | null; join_policy?: string }
+  },
   now: Date,
 ) {
   return (
     meta.status !== 'closed' &&
     !meta.meta.hidden_at &&
+    meta.meta.join_policy !== 'invitation' &&
     freshnessOf(meta.meta.fresh_since, now) !== 'hidden'
   )
 }
@@ -873,12 +877,22 @@ export async function publicProfiles(deps: ServiceDeps, ids: string[]): Promise<
   const visible = ids
     .map((id) => loaded.get(id))
     .filter((g): g is LoadedGroup => !!g && isPublic(g, now))
-  const [organisations, conditions] = await Promise.all([
+  const [organisations, conditions, own] = await Promise.all([
     organisationSummaries(deps.db, [...new Set(visible.map((g) => g.organisation_id))]),
     conditionRefs(deps.db, visible),
+    meetingSchedules(
+      deps.db,
+      visible.map((g) => g.id),
+      now,
+    ),
   ])
   return visible.map((g) =>
-    publicProfile(g, organisations.get(g.organisation_id)!, conditions, now),
+    publicProfile(
+      { ...g, schedules: mergeSchedules(g.schedules, own.get(g.id)) },
+      organisations.get(g.organisation_id)!,
+      conditions,
+      now,
+    ),
   )
 }
 
@@ -900,6 +914,7 @@ export async function publicGroupIds(
     .select('id')
     .where('status', '<>', 'closed')
     .where('hidden_at', 'is', null)
+    .where('join_policy', '<>', 'invitation')
     .where('fresh_since', '>', hiddenBefore)
   if (filter.organisationId) query = query.where('organisation_id', '=', filter.organisationId)
   if (filter.modifiedAfter) query = query.where('updated_at', '>', filter.modifiedAfter)

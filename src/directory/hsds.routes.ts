@@ -225,6 +225,7 @@ export function hsdsRoutes() {
       const where = [
         sql`g.status <> 'closed'`,
         sql`g.hidden_at is null`,
+        sql`g.join_policy <> 'invitation'`,
         sql`g.fresh_since > ${hiddenBefore}`,
       ]
       if (q.organization_id) where.push(sql`g.organisation_id = ${q.organization_id}`)
@@ -266,6 +267,7 @@ export function hsdsRoutes() {
         .where('id', '=', id)
         .where('status', '<>', 'closed')
         .where('hidden_at', 'is', null)
+        .where('join_policy', '<>', 'invitation')
         .where('fresh_since', '>', hiddenBefore)
         .executeTakeFirst()
       const [service] = visible ? await servicesAsHsds(deps, [id]) : []
@@ -317,6 +319,7 @@ export function hsdsRoutes() {
         .where('organisation_id', '=', id)
         .where('status', '<>', 'closed')
         .where('hidden_at', 'is', null)
+        .where('join_policy', '<>', 'invitation')
         .where('fresh_since', '>', hiddenBefore)
         .orderBy('id')
         .execute()

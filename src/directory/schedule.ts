@@ -195,6 +195,17 @@ function* occurrences(schedule: ScheduleLike, rule: Rrule, fromDay: number, unti
   }
 }
 
+/** The local dates a schedule meets on from `fromDate` to `untilDate` (both YYYY-MM-DD, inclusive). */
+export function occurrenceDates(
+  schedule: ScheduleLike,
+  fromDate: string,
+  untilDate: string,
+): string[] {
+  const rule = parseRrule(schedule.rrule)
+  if (!rule) return []
+  return [...occurrences(schedule, rule, dayNumber(fromDate), dayNumber(untilDate))]
+}
+
 /** The next meeting that starts at or after `now`, as a local ISO time with its offset. */
 export function nextMeeting(schedule: ScheduleLike, now: Date): string | null {
   const rule = parseRrule(schedule.rrule)

@@ -18,6 +18,18 @@ export interface Mailer {
    * (outbox), never because the recipient exists, so callers' timing says nothing about either.
    */
   send(message: MailMessage): Promise<void>
+  /**
+   * Delivers now, for the notice ledger (src/jobs/notices.ts): resolves once the SMTP server has
+   * accepted the message or its file is written, and fails otherwise. The key identifies the
+   * notice: it becomes the Message-ID, and the outbox writes no second file for a key.
+   */
+  deliver(message: MailMessage, key: string): Promise<void>
+  /**
+   * Whether a message with this key was delivered, for a notice whose sender died before it could
+   * record the answer: true or false when the transport can tell (the outbox), 'unknown' when it
+   * cannot (SMTP keeps no record we can ask).
+   */
+  wasDelivered(key: string): Promise<boolean | 'unknown'>
   /** Waits for queued messages, then closes connections. */
   close(): Promise<void>
 }
@@ -42,11 +54,24 @@ export function createSmtpMailer(url: string, from: string, log: Logger): Mailer
       pending.add(delivery)
       return Promise.resolve()
     },
+    async deliver(message, key) {
+      await transport.sendMail({ from, ...message, messageId: messageIdOf(key, from) })
+    },
+    wasDelivered: () => Promise.resolve('unknown'),
     async close() {
       await Promise.allSettled([...pending])
       transport.close()
     },
   }
+}
+
+/** A short stable name for a notice key, for file names and Message-IDs. */
+const keyDigest = (key: string) =>
+  crypto.createHash('sha256').update(key).digest('base64url').slice(0, 32)
+
+function messageIdOf(key: string, from: string) {
+  const domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'tomoni.invalid'
+  return `<notice.${keyDigest(key)}@${domain}>`
 }
 
 export function createOutboxMailer(dir: string, from: string): Mailer {
@@ -56,14 +81,34 @@ export function createOutboxMailer(dir: string, from: string): Mailer {
     newline: 'unix',
   })
   let sequence = 0
+  const findKey = async (key: string) => {
+    const suffix = `-k${keyDigest(key)}.eml`
+    const names = await fs.readdir(dir).catch(() => [] as string[])
+    return names.some((name) => name.endsWith(suffix))
+  }
+  const write = async (message: MailMessage, key: string | null) => {
+    const info = await builder.sendMail({
+      from,
+      ...message,
+      ...(key ? { messageId: messageIdOf(key, from) } : {}),
+    })
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 })
+    // Names sort in sending order; the random tail keeps two processes from colliding; a notice's
+    // key digest ends the name, so that its delivery can be looked up.
+    const tail = key ? `k${keyDigest(key)}` : crypto.randomBytes(4).toString('hex')
+    const name = `${Date.now()}-${String(sequence++).padStart(6, '0')}-${tail}.eml`
+    // Written under a temporary name and renamed: a file with the final name is a whole message.
+    const temporary = path.join(dir, `.${name}.tmp`)
+    await fs.writeFile(temporary, info.message as Buffer, { mode: 0o600 })
+    await fs.rename(temporary, path.join(dir, name))
+  }
   return {
-    async send(message) {
-      const info = await builder.sendMail({ from, ...message })
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 })
-      // Names sort in sending order; the random tail keeps two processes from colliding.
-      const name = `${Date.now()}-${String(sequence++).padStart(6, '0')}-${crypto.randomBytes(4).toString('hex')}.eml`
-      await fs.writeFile(path.join(dir, name), info.message as Buffer, { mode: 0o600 })
+    send: (message) => write(message, null),
+    async deliver(message, key) {
+      if (await findKey(key)) return
+      await write(message, key)
     },
+    wasDelivered: findKey,
     close: () => Promise.resolve(),
   }
 }

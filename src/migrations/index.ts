@@ -8,6 +8,9 @@ import * as search from './2026-11-22T1500-search.ts'
 import * as membership from './2026-11-22T1600-membership.ts'
 import * as passkeys from './2026-12-06T1000-passkeys.ts'
 import * as directoryTextsFeesChannels from './2026-12-06T2000-directory-texts-fees-channels.ts'
+import * as joining from './2026-12-07T1000-joining.ts'
+import * as meetings from './2026-12-07T1010-meetings.ts'
+import * as jobs from './2026-12-07T1020-jobs.ts'
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (rather than read
@@ -23,4 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1600-membership': membership,
   '2026-12-06T1000-passkeys': passkeys,
   '2026-12-06T2000-directory-texts-fees-channels': directoryTextsFeesChannels,
+  '2026-12-07T1000-joining': joining,
+  '2026-12-07T1010-meetings': meetings,
+  '2026-12-07T1020-jobs': jobs,
 }

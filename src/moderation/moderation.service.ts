@@ -78,6 +78,7 @@ export async function submitFeedback(
     .where('id', '=', input.groupId)
     .where('status', '<>', 'closed')
     .where('hidden_at', 'is', null)
+    .where('join_policy', '<>', 'invitation')
     .where('fresh_since', '>', hiddenBefore)
     .executeTakeFirst()
   if (!group) throw notFound('No such group.')

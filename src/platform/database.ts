@@ -4,6 +4,8 @@ import type { AuditTables } from '#src/audit/audit.tables.ts'
 import type { ConditionTables } from '#src/conditions/conditions.tables.ts'
 import type { ConsentTables } from '#src/consent/consent.tables.ts'
 import type { DirectoryTables } from '#src/directory/directory.tables.ts'
+import type { JobTables } from '#src/jobs/jobs.tables.ts'
+import type { MeetingTables } from '#src/meetings/meetings.tables.ts'
 import type { MembershipTables } from '#src/membership/membership.tables.ts'
 import type { ModerationTables } from '#src/moderation/moderation.tables.ts'
 import type { PlaceTables } from '#src/places/places.tables.ts'
@@ -19,6 +21,8 @@ export interface Database
     ConditionTables,
     ConsentTables,
     DirectoryTables,
+    JobTables,
+    MeetingTables,
     MembershipTables,
     ModerationTables,
     PlaceTables,

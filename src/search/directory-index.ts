@@ -478,7 +478,28 @@ export class DirectoryIndex {
 // ---------------------------------------------------------------------------------------------
 // Loading from the database
 
-/** Groups the public may find: not closed, not taken down. Freshness is judged per search. */
+/**
+ * The group's own meetings (src/meetings/public-schedule.ts says the same in TypeScript): its
+ * series, with cancelled and separately changed dates as exceptions, and its coming single
+ * meetings as one-occurrence rules. A regular series of its own replaces the listing's schedule.
+ */
+const ownMeetingSchedules = sql`
+  select 'tomoni-series-' || ms.id::text, json_build_object('rrule', ms.rrule,
+    'dtstart', ms.dtstart, 'timezone', ms.timezone, 'opens_at', ms.start_time,
+    'exdates', ms.exdates || array(select m.occurrence_date from meeting m
+      where m.series_id = ms.id and (m.status = 'cancelled' or m.detached)))
+  from meeting_series ms where ms.group_id = g.id and ms.ended_at is null
+  union all
+  select 'tomoni-meeting-' || m.id::text, json_build_object('rrule', 'FREQ=DAILY;COUNT=1',
+    'dtstart', left(m.local_start, 10), 'timezone', m.timezone,
+    'opens_at', right(m.local_start, 5), 'exdates', array[]::text[])
+  from meeting m where m.group_id = g.id and m.status = 'scheduled'
+    and (m.series_id is null or m.detached) and m.ends_at > now()`
+
+/**
+ * Groups the public may find: not closed, not taken down, not hidden (joined by invitation only).
+ * Freshness is judged per search.
+ */
 export async function loadRecords(
   db: Db,
   where: { afterId: string; limit: number } | { ids: string[] },
@@ -501,12 +522,19 @@ export async function loadRecords(
       coalesce((
         select json_agg(json_build_object('place', a.place_id, 'path', a.place_path, 'name', a.name))
         from service_area a where a.group_id = g.id), '[]'::json) as areas,
-      (select json_agg(json_build_object('rrule', s.rrule, 'dtstart', s.dtstart::text,
+      (select json_agg(x.s order by x.id) from (
+        select s.id, json_build_object('rrule', s.rrule, 'dtstart', s.dtstart::text,
           'timezone', s.timezone, 'opens_at', to_char(s.opens_at, 'HH24:MI'),
-          'exdates', s.exdates::text[]) order by s.id)
-        from schedule s where s.group_id = g.id) as schedules
+          'exdates', s.exdates::text[]) as s
+        from schedule s where s.group_id = g.id and not exists (
+          select 1 from meeting_series ms
+          where ms.group_id = g.id and ms.ended_at is null and ms.kind = 'meeting')
+        union all
+        ${ownMeetingSchedules}
+      ) x) as schedules
     from grp g join organisation o on o.id = g.organisation_id
-    where g.status <> 'closed' and g.hidden_at is null and ${condition}
+    where g.status <> 'closed' and g.hidden_at is null and g.join_policy <> 'invitation'
+      and ${condition}
   `.execute(db)
   return rows.rows
 }

@@ -45,7 +45,13 @@ describe('search engine on a synthetic directory', () => {
   it('finds, counts and ranks the same whether it checks candidates or reads words of bits', () => {
     const now = new Date('2026-11-22T00:00:00Z')
     let compared = 0
-    for (const query of searches.slice(0, 400)) {
+    // A place with a rare audience: the place is left to be asked of each candidate.
+    const rare = ['きょうだい', '遺族', 'siblings', 'bereaved'].flatMap((a) =>
+      ['熊本', '北海道', 'Osaka', 'Tokyo'].map(
+        (p) => `/api/v1/groups?q=${encodeURIComponent(`${p} ${a}`)}`,
+      ),
+    )
+    for (const query of [...rare, ...searches.slice(0, 400)]) {
       const p = params(query)
       for (const locale of ['ja', 'en'] as const) {
         const plan = makePlan(lexicon, index, p, locale)

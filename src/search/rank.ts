@@ -43,9 +43,10 @@ export function rankMatches(
     const m = found.bits[i]!
     matched.words[w] = m
     matched.touched[matched.n++] = w
-    if (!geo) continue
+    // Unless every geo clause was read as bits, no group is known to meet locally.
+    if (!geoKnown) continue
     let l = m
-    if (geoKnown) for (const g of geoClauses) l &= localWordOf(g, w)
+    for (const g of geoClauses) l &= localWordOf(g, w)
     localOf[i] = l
     if (l) {
       local.words[w] = l

@@ -3,6 +3,7 @@ import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import { getGroupProfile, type GroupProfile } from '#src/directory/groups.service.ts'
 import type { Db } from '#src/platform/db.ts'
 import type { Deps } from '#src/platform/deps.ts'
+import { loadJoining, type Joining } from './group-page-joining.ts'
 
 export interface PlaceName {
   ja: string | null
@@ -27,6 +28,8 @@ export interface GroupPageData {
   conceptCodes: Map<string, string[]>
   /** Names of the place codes the page mentions: areas served and countries of addresses. */
   placeNames: Map<string, PlaceName>
+  /** The way in, the reader's standing, and the next meetings (group-page-joining.ts). */
+  joining: Joining
 }
 
 export async function organisationDetails(
@@ -74,13 +77,14 @@ export async function loadGroupPage(
     'area' in l ? [l.area?.country ?? ''] : [l.address?.country ?? ''],
   )
   const areas = profile.service_areas.map((a) => a.place ?? '')
-  const [organisation, codes, names] = await Promise.all([
+  const [organisation, codes, names, joining] = await Promise.all([
     organisationDetails(deps.db, profile.organisation.id),
     conceptCodes(
       deps.db,
       profile.conditions.map((c) => c.id).filter((c): c is string => c !== null),
     ),
     placeNames(deps.db, [...countries, ...areas]),
+    loadJoining(deps, actor, id),
   ])
-  return { profile, organisation: organisation!, conceptCodes: codes, placeNames: names }
+  return { profile, organisation: organisation!, conceptCodes: codes, placeNames: names, joining }
 }

@@ -20,6 +20,7 @@ import {
 import { assetUrl } from './assets.ts'
 import type { Html, Page } from './layout.ts'
 import type { GroupPageData } from './group-page-data.ts'
+import { joinCard, meetingsSection } from './group-page-joining.ts'
 import {
   formatInstant,
   formatMoney,
@@ -265,7 +266,9 @@ function places(c: Ctx) {
 function placeAndFrequency(c: Ctx) {
   const { t, p, locale, now } = c
   const schedules: ScheduleText[] = p.schedules
+  // The group's own single meetings are rules of one occurrence: listed as next meetings only.
   const described = schedules
+    .filter((s) => !('id' in s && String(s.id).startsWith('tomoni-meeting-')))
     .map((s) => ({ s, text: describeSchedule(s, locale, now) }))
     .filter((x): x is { s: ScheduleText; text: string } => x.text !== null)
   const meetings = p.status === 'active' ? upcomingMeetings(schedules, now, 3) : []
@@ -682,6 +685,7 @@ function aside(c: Ctx) {
   const mail = `mailto:?subject=${encodeURIComponent(name)}&body=${encodeURIComponent(pageUrl)}`
   const next = p.status === 'active' ? upcomingMeetings(p.schedules, c.now, 1)[0] : undefined
   return html`<aside class="group-aside">
+    ${joinCard(t, p.id, c.data.joining)}
     ${
       next
         ? html`<div class="aside-card aside-next">
@@ -855,8 +859,8 @@ export function groupPage(data: GroupPageData, context: GroupPageContext): Page 
                 </section>`
               : ''
           }
-          ${beforeYouJoin(c)} ${whoFor(c)} ${languagesAndAccess(c)} ${independence(c)} ${trust(c)}
-          ${feedbackForms(c)}
+          ${beforeYouJoin(c)} ${meetingsSection(t, locale, p.id, data.joining)} ${whoFor(c)}
+          ${languagesAndAccess(c)} ${independence(c)} ${trust(c)} ${feedbackForms(c)}
         </div>
         ${aside(c)}
       </div>

@@ -38,6 +38,8 @@ function accountNav({ t, signOutToken }: LayoutProps) {
   }
   return html`<nav class="account-nav" aria-label="${t('account.nav.account')}">
     <a href="/manage">${t('staff.dashboard.title')}</a>
+    <a href="/my/groups">${t('nav.myGroups')}</a>
+    <a href="/my/meetings">${t('nav.myMeetings')}</a>
     <a href="/account">${t('account.nav.account')}</a>
     <form method="post" action="/sign-out">
       <input type="hidden" name="form_token" value="${signOutToken}" />

@@ -39,7 +39,8 @@ async function entries(
   const rows = await sql<{ kind: string; id: string; lastmod: Date; total: number }>`
     with listed as (
       select id, organisation_id, updated_at from grp
-      where status <> 'closed' and hidden_at is null and fresh_since > ${hiddenBefore}
+      where status <> 'closed' and hidden_at is null and join_policy <> 'invitation'
+        and fresh_since > ${hiddenBefore}
     ), pages as (
       select 'g' as kind, id, updated_at as lastmod from listed
       union all
