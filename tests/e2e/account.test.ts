@@ -1,61 +1,29 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
 import { Secret, TOTP } from 'otpauth'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../app.ts'
+import { openBrowser, screenshots } from '../chromium.ts'
 
-/** Debian's Chromium; CI installs it with `apt-get install -y chromium`. */
-const chromiumPath = '/usr/bin/chromium'
-const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
 const desktop = { width: 1280, height: 900 }
 const phone = { width: 390, height: 844 }
 
 describe('an account from sign-up to erasure, in Chromium', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
-  let server: ServerType
+  let closeBrowser: (() => Promise<void>) | undefined
   let browser: Browser
   let origin: string
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `Chromium is not installed at ${chromiumPath}. Install it with: apt-get install -y chromium`,
-      )
-    }
-    mkdirSync(resultsDir, { recursive: true })
     t = await createTestApp()
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-        resolve(info.port),
-      )
-    })
-    origin = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-    })
+    ;({ browser, origin, close: closeBrowser } = await openBrowser(t))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await closeBrowser?.()
     await t?.close()
   })
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(resultsDir, `account-${name}.png`), fullPage: true })
+  const shot = screenshots('account-')
 
   it('signs up, confirms from the mail, sets up TOTP, signs in with it, exports and erases', async () => {
     const context = await browser.newContext({

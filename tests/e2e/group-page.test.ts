@@ -1,17 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
 import { Secret, TOTP } from 'otpauth'
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadGroups } from '#src/directory/groups.repo.ts'
 import { translate } from '#src/i18n/i18n.ts'
 import { createAccount, person, send } from '../accounts.ts'
 import { createTestApp } from '../app.ts'
+import { openBrowser, resultsDir, screenshots } from '../chromium.ts'
 
-const chromiumPath = '/usr/bin/chromium'
-const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
 const desktop = { width: 1280, height: 900 }
 const phone = { width: 390, height: 844 }
 
@@ -22,7 +18,7 @@ const phone = { width: 390, height: 844 }
  */
 describe('a group made through the staff pages, and its page, in Chromium', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
-  let server: ServerType
+  let closeBrowser: (() => Promise<void>) | undefined
   let browser: Browser
   let origin: string
   let groupPath: string
@@ -31,10 +27,6 @@ describe('a group made through the staff pages, and its page, in Chromium', () =
   let totp: TOTP
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install -y chromium`)
-    }
-    mkdirSync(resultsDir, { recursive: true })
     t = await createTestApp()
     // The account and its authenticator app, through the API: the account pages have their own
     // browser test.
@@ -50,30 +42,11 @@ describe('a group made through the staff pages, and its page, in Chromium', () =
     expect(confirmed.status).toBe(200)
     t.clock.advance(60_000)
 
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-        resolve(info.port),
-      )
-    })
-    origin = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-    })
+    ;({ browser, origin, close: closeBrowser } = await openBrowser(t))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await closeBrowser?.()
     await t?.close()
   })
 
@@ -92,8 +65,7 @@ describe('a group made through the staff pages, and its page, in Chromium', () =
     return { context, page, errors }
   }
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(resultsDir, `${name}.png`), fullPage: true })
+  const shot = screenshots('')
   const field = (page: Page, name: string) => page.locator(`[name="${name}"]`)
   const en = (key: Parameters<typeof translate>[1]) => translate('en', key)
 

@@ -1,34 +1,22 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
+import { readFileSync } from 'node:fs'
 import ICAL from 'ical.js'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeeting } from '#src/meetings/meetings.service.ts'
 import { createAccount, person } from '../accounts.ts'
 import { createTestApp } from '../app.ts'
+import { openBrowser, screenshots } from '../chromium.ts'
 import { consentVersion, facilitator, facilitatorSession, seedGroup } from '../membership.ts'
 import { send } from '../accounts.ts'
 
-/** Debian's Chromium; CI installs it with `apt-get install -y chromium`. */
-const chromiumPath = '/usr/bin/chromium'
-const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
-
 describe('joining an open group and taking a place at its meeting, in Chromium', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
-  let server: ServerType
+  let closeBrowser: (() => Promise<void>) | undefined
   let browser: Browser
   let origin: string
   let groupId: string
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `Chromium is not installed at ${chromiumPath}. Install it with: apt-get install -y chromium`,
-      )
-    }
-    mkdirSync(resultsDir, { recursive: true })
     t = await createTestApp()
     groupId = await seedGroup(t, { policy: 'open' })
     const keeper = await facilitator(t, groupId)
@@ -46,35 +34,15 @@ describe('joining an open group and taking a place at its meeting, in Chromium',
       duration_minutes: 120,
       date: '2026-12-12',
     })
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-        resolve(info.port),
-      )
-    })
-    origin = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-    })
+    ;({ browser, origin, close: closeBrowser } = await openBrowser(t))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await closeBrowser?.()
     await t?.close()
   })
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(resultsDir, `joining-${name}.png`), fullPage: true })
+  const shot = screenshots('joining-')
 
   async function signedIn(locale: string, viewport: { width: number; height: number }) {
     const who = await createAccount(t, person())

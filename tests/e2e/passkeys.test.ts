@@ -1,14 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../app.ts'
+import { openBrowser, screenshots } from '../chromium.ts'
 import { createAccount, person } from '../accounts.ts'
-
-const chromiumPath = '/usr/bin/chromium'
-const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
 
 /**
  * Passkeys in Chromium with a virtual authenticator (DevTools' WebAuthn domain): added from the
@@ -16,47 +10,21 @@ const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
  */
 describe('passkeys in Chromium', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
-  let server: ServerType
+  let closeBrowser: (() => Promise<void>) | undefined
   let browser: Browser
   let origin: string
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install -y chromium`)
-    }
-    mkdirSync(resultsDir, { recursive: true })
     t = await createTestApp()
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-        resolve(info.port),
-      )
-    })
-    // WebAuthn wants a host name, not an IP address; localhost is a secure context over HTTP.
-    origin = `http://localhost:${port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--host-resolver-rules=MAP localhost 127.0.0.1',
-      ],
-    })
+    ;({ browser, origin, close: closeBrowser } = await openBrowser(t, { host: 'localhost' }))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await closeBrowser?.()
     await t?.close()
   })
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(resultsDir, `passkeys-${name}.png`), fullPage: true })
+  const shot = screenshots('passkeys-')
   const heading = (page: Page) => page.locator('h1').innerText()
 
   it('adds a passkey, signs in with it after the password and on its own, and removes it', async () => {

@@ -1,61 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { system } from '#src/access/actor.ts'
 import { importHsds } from '#src/directory/hsds-import.ts'
 import { translate } from '#src/i18n/i18n.ts'
 import { createTestApp } from '../app.ts'
+import { openBrowser, resultsDir } from '../chromium.ts'
 
-/** Debian's Chromium; CI installs it with `apt-get install -y chromium`. */
-const chromiumPath = '/usr/bin/chromium'
-const resultsDir = path.resolve(import.meta.dirname, '../../test-results')
 const bench = path.resolve(import.meta.dirname, '../fixtures')
 const desktop = { width: 1280, height: 900 }
 const phone = { width: 390, height: 844 }
 
 describe('search page in Chromium (without JavaScript unless a test says so)', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>
-  let server: ServerType
+  let closeBrowser: (() => Promise<void>) | undefined
   let browser: Browser
   let origin: string
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `Chromium is not installed at ${chromiumPath}. Install it with: apt-get install -y chromium`,
-      )
-    }
-    mkdirSync(resultsDir, { recursive: true })
     t = await createTestApp()
     const report = await importHsds(t.deps, system, path.join(bench, 'groups-dev.json'))
     expect(report.rejected).toEqual([])
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-        resolve(info.port),
-      )
-    })
-    origin = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-    })
+    ;({ browser, origin, close: closeBrowser } = await openBrowser(t))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await closeBrowser?.()
     await t?.close()
   })
 
