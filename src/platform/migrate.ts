@@ -8,13 +8,24 @@ import type { Db } from './db.ts'
  * so several instances starting at once run each migration exactly once.
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
+  // One connection, without the pool's statement timeout: rewriting a large directory's rows
+  // (a million groups) takes longer than any one request may, and is not a runaway query.
+  return db.connection().execute(async (conn) => {
+    await sql`set statement_timeout = 0`.execute(conn)
+    try {
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: () => Promise.resolve(migrations) },
+      })
+      const { error, results } = await migrator.migrateToLatest()
+      if (error) {
+        throw error instanceof Error ? error : new Error('migration failed', { cause: error })
+      }
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+    } finally {
+      await sql`reset statement_timeout`.execute(conn)
+    }
   })
-  const { error, results } = await migrator.migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error })
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 
 /** True when every known migration has run: the readiness check. */

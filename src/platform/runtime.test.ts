@@ -1,10 +1,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { adminQuery, withDatabase } from '../../tests/db-template.ts'
 import { openDatabase } from './db.ts'
+import { migrateToLatest } from './migrate.ts'
+import type { Database } from './database.ts'
 import { parseEnv } from './env.ts'
 import { startRuntime } from './runtime.ts'
 
@@ -29,6 +32,28 @@ describe('start-up', () => {
         expect(new Set(datasets.map((d) => d.name)).size).toBe(datasets.length)
       } finally {
         for (const r of runtimes) await r.handle.close()
+        await adminQuery(url, `drop database if exists ${name}`)
+      }
+    })
+    it('migrates without the statement timeout that bounds requests, and restores it after', async () => {
+      const url = serverUrl ?? ''
+      const name = `tomoni_migrate_${process.pid}`
+      await adminQuery(url, `drop database if exists ${name}`)
+      await adminQuery(url, `create database ${name}`)
+      // One connection whose every statement may take a millisecond: a large directory's
+      // rewrite takes minutes, and would be cancelled half-way.
+      const pool = new pg.Pool({
+        connectionString: withDatabase(url, name),
+        max: 1,
+        statement_timeout: 1,
+      })
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+      try {
+        expect((await migrateToLatest(db)).length).toBeGreaterThan(10)
+        const shown = await sql<{ statement_timeout: string }>`show statement_timeout`.execute(db)
+        expect(shown.rows[0]!.statement_timeout).toBe('1ms')
+      } finally {
+        await db.destroy()
         await adminQuery(url, `drop database if exists ${name}`)
       }
     })
