@@ -29,37 +29,27 @@ export const presentStates: readonly MembershipState[] = [
   'waitlisted',
 ]
 
+/** What joining needs to know of a group. */
+const joinGroupColumns = [
+  'id',
+  'organisation_id',
+  'name',
+  'join_policy',
+  'capacity',
+  'accepting_members',
+  'status',
+  'hidden_at',
+] as const
+
 export async function loadJoinGroup(db: Db, id: string): Promise<JoinGroup | undefined> {
-  return db
-    .selectFrom('grp')
-    .select([
-      'id',
-      'organisation_id',
-      'name',
-      'join_policy',
-      'capacity',
-      'accepting_members',
-      'status',
-      'hidden_at',
-    ])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  return db.selectFrom('grp').select(joinGroupColumns).where('id', '=', id).executeTakeFirst()
 }
 
 /** Locks the group's row for the rest of the transaction: every change of who holds a place does. */
 export async function lockGroup(db: Db, id: string): Promise<JoinGroup> {
   const group = await db
     .selectFrom('grp')
-    .select([
-      'id',
-      'organisation_id',
-      'name',
-      'join_policy',
-      'capacity',
-      'accepting_members',
-      'status',
-      'hidden_at',
-    ])
+    .select(joinGroupColumns)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()
