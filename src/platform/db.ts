@@ -110,6 +110,13 @@ export function wrapPglite(pglite: PGlite, onClose: () => void = () => {}): DbHa
   }
 }
 
+const connectionStrings = new WeakMap<Db, string>()
+
+/** The server a PostgreSQL handle connects to, for a worker that opens connections of its own. */
+export function connectionOf(db: Db): string | undefined {
+  return connectionStrings.get(db)
+}
+
 export function openPostgres(connectionString: string, max: number): DbHandle {
   const pool = new pg.Pool({
     connectionString,
@@ -126,6 +133,7 @@ export function openPostgres(connectionString: string, max: number): DbHandle {
     plugins: [countWrites(counter)],
   })
   writeCounters.set(db, counter)
+  connectionStrings.set(db, connectionString)
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
 

@@ -1,8 +1,6 @@
-import { sql } from 'kysely'
 import { normalizeForSearch } from '#src/conditions/normalize.ts'
 import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
-import { localWrites, type Db } from '#src/platform/db.ts'
 import { nextMeetingOf, type ScheduleLike } from '#src/directory/schedule.ts'
 import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 import { textKeys } from './text.ts'
@@ -152,23 +150,23 @@ export class DirectoryIndex {
 
   constructor(capacity = 1024) {
     this.capacity = capacity
-    this.alive = new Column((n) => new Uint8Array(n), capacity)
-    this.typeMask = new Column((n) => new Uint8Array(n), capacity)
-    this.audienceMask = new Column((n) => new Uint8Array(n), capacity)
-    this.attendance = new Column((n) => new Uint8Array(n), capacity)
-    this.leadership = new Column((n) => new Uint8Array(n), capacity)
-    this.flags = new Column((n) => new Uint8Array(n), capacity)
-    this.fresh = new Column((n) => new Uint32Array(n), capacity)
-    this.langMask = new Column((n) => new Uint32Array(n), capacity)
+    this.alive = new Column(new Uint8Array(capacity))
+    this.typeMask = new Column(new Uint8Array(capacity))
+    this.audienceMask = new Column(new Uint8Array(capacity))
+    this.attendance = new Column(new Uint8Array(capacity))
+    this.leadership = new Column(new Uint8Array(capacity))
+    this.flags = new Column(new Uint8Array(capacity))
+    this.fresh = new Column(new Uint32Array(capacity))
+    this.langMask = new Column(new Uint32Array(capacity))
     // Single precision: within a metre or so, which is all a meeting place needs.
-    this.lat = new Column((n) => new Float32Array(n), capacity)
-    this.lon = new Column((n) => new Float32Array(n), capacity)
-    this.listStart = new Column((n) => new Uint32Array(n), capacity)
-    this.nConcepts = new Column((n) => new Uint8Array(n), capacity)
-    this.nPlaces = new Column((n) => new Uint8Array(n), capacity)
-    this.nCovers = new Column((n) => new Uint8Array(n), capacity)
-    this.nLocalities = new Column((n) => new Uint8Array(n), capacity)
-    this.scheduleRef = new Column((n) => new Int32Array(n), capacity)
+    this.lat = new Column(new Float32Array(capacity))
+    this.lon = new Column(new Float32Array(capacity))
+    this.listStart = new Column(new Uint32Array(capacity))
+    this.nConcepts = new Column(new Uint8Array(capacity))
+    this.nPlaces = new Column(new Uint8Array(capacity))
+    this.nCovers = new Column(new Uint8Array(capacity))
+    this.nLocalities = new Column(new Uint8Array(capacity))
+    this.scheduleRef = new Column(new Int32Array(capacity))
     for (const bits of this.allBits()) bits.ensure(capacity)
   }
 
@@ -473,255 +471,4 @@ export class DirectoryIndex {
     if (this.pool.length > this.poolSize * 1.25 + 1024)
       this.pool = this.pool.slice(0, this.poolSize)
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading from the database
-
-/**
- * The group's own meetings (src/meetings/public-schedule.ts says the same in TypeScript): its
- * series, with cancelled and separately changed dates as exceptions, and its coming single
- * meetings as one-occurrence rules. A regular series of its own replaces the listing's schedule.
- */
-const ownMeetingSchedules = sql`
-  select 'tomoni-series-' || ms.id::text, json_build_object('rrule', ms.rrule,
-    'dtstart', ms.dtstart, 'timezone', ms.timezone, 'opens_at', ms.start_time,
-    'exdates', ms.exdates || array(select m.occurrence_date from meeting m
-      where m.series_id = ms.id and (m.status = 'cancelled' or m.detached)))
-  from meeting_series ms where ms.group_id = g.id and ms.ended_at is null
-  union all
-  select 'tomoni-meeting-' || m.id::text, json_build_object('rrule', 'FREQ=DAILY;COUNT=1',
-    'dtstart', left(m.local_start, 10), 'timezone', m.timezone,
-    'opens_at', right(m.local_start, 5), 'exdates', array[]::text[])
-  from meeting m where m.group_id = g.id and m.status = 'scheduled'
-    and (m.series_id is null or m.detached) and m.ends_at > now()`
-
-/**
- * Groups the public may find: not closed, not taken down, not hidden (joined by invitation only).
- * Freshness is judged per search.
- */
-export async function loadRecords(
-  db: Db,
-  where: { afterId: string; limit: number } | { ids: string[] },
-): Promise<GroupRecord[]> {
-  const condition =
-    'ids' in where
-      ? sql`g.id = any(${where.ids}::text[])`
-      : sql`g.id > ${where.afterId} order by g.id limit ${where.limit}`
-  const rows = await sql<GroupRecord>`
-    select g.id, g.name, g.description, o.name as org_name, g.types, g.audience, g.languages,
-      g.attendance, g.free, g.leadership, g.condition_ids, g.condition_codes, g.status,
-      g.fresh_since, (g.verified_at is not null or o.verified_at is not null) as verified,
-      coalesce((
-        select json_agg(json_build_object(
-          'lat', l.lat, 'lon', l.lon, 'members', l.visibility <> 'public', 'places', l.place_ids,
-          'city', l.address ->> 'city', 'region', l.address ->> 'region',
-          'state', l.address ->> 'state_province', 'country', l.address ->> 'country'))
-        from group_location gl join location l on l.id = gl.location_id
-        where gl.group_id = g.id and l.kind = 'physical'), '[]'::json) as locations,
-      coalesce((
-        select json_agg(json_build_object('place', a.place_id, 'path', a.place_path, 'name', a.name))
-        from service_area a where a.group_id = g.id), '[]'::json) as areas,
-      (select json_agg(x.s order by x.id) from (
-        select s.id, json_build_object('rrule', s.rrule, 'dtstart', s.dtstart::text,
-          'timezone', s.timezone, 'opens_at', to_char(s.opens_at, 'HH24:MI'),
-          'exdates', s.exdates::text[]) as s
-        from schedule s where s.group_id = g.id and not exists (
-          select 1 from meeting_series ms
-          where ms.group_id = g.id and ms.ended_at is null and ms.kind = 'meeting')
-        union all
-        ${ownMeetingSchedules}
-      ) x) as schedules
-    from grp g join organisation o on o.id = g.organisation_id
-    where g.status <> 'closed' and g.hidden_at is null and g.join_policy <> 'invitation'
-      and ${condition}
-  `.execute(db)
-  return rows.rows
-}
-
-const batchSize = 5000
-
-async function buildIndex(db: Db): Promise<DirectoryIndex> {
-  const index = new DirectoryIndex()
-  // The next batch is read while this one is indexed (on PostgreSQL, the two overlap).
-  let next: Promise<GroupRecord[]> | null = loadRecords(db, { afterId: '', limit: batchSize })
-  while (next) {
-    const batch: GroupRecord[] = await next
-    next =
-      batch.length === batchSize
-        ? loadRecords(db, { afterId: batch[batch.length - 1]!.id, limit: batchSize })
-        : null
-    for (const g of batch) index.upsert(g)
-  }
-  index.trim()
-  return index
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keeping up with changes
-
-/** On a server, how long a look for changes made by other processes stays good (ms). */
-const serverPollMs = 250
-
-/** How far back each look for late-committing changes reaches, and how often it runs. */
-const lookbackSeconds = 60
-const lookbackEveryMs = 2_000
-
-interface Snapshot {
-  index: DirectoryIndex
-  /** Every change up to this sequence number is in the index. */
-  watermark: number
-  /** Changes at or below the watermark already applied, by group, for the late-commit check. */
-  recent: Map<string, { seq: number; at: number }>
-  lastLookback: number
-}
-
-async function snapshot(db: Db): Promise<Snapshot> {
-  // The watermark is read first: whatever changes while the snapshot loads comes after it.
-  const marks = await sql<{ group_id: string; seq: number }>`
-    select group_id, seq::float8 as seq from search_change
-    where changed_at > clock_timestamp() - make_interval(secs => ${lookbackSeconds})
-    union all
-    select '', coalesce(max(seq), 0)::float8 from search_change
-  `.execute(db)
-  const now = Date.now()
-  const recent = new Map<string, { seq: number; at: number }>()
-  let watermark = 0
-  for (const r of marks.rows) {
-    if (r.group_id === '') watermark = Number(r.seq)
-    else recent.set(r.group_id, { seq: Number(r.seq), at: now })
-  }
-  return { index: await buildIndex(db), watermark, recent, lastLookback: now }
-}
-
-class IndexHolder {
-  private snapshot: Promise<Snapshot>
-  /** A rebuilt snapshot, swapped in by the next poll. */
-  private next: Snapshot | null = null
-  private rebuilding = false
-  private running: Promise<DirectoryIndex> | null = null
-  private queued: Promise<DirectoryIndex> | null = null
-  /** This handle's write count when the last poll began (see localWrites), and when it began. */
-  private writesAtPoll: number | undefined
-  private polledAt = 0
-
-  private readonly db: Db
-
-  constructor(db: Db) {
-    this.db = db
-    this.snapshot = snapshot(db)
-  }
-
-  /**
-   * The index with every change committed before this call applied. Concurrent callers share
-   * one poll; a caller arriving during a poll waits for the next one, which sees its writes.
-   */
-  current(): Promise<DirectoryIndex> {
-    if (this.queued) return this.queued
-    if (!this.running && !this.next && this.upToDate()) return this.snapshot.then((s) => s.index)
-    if (!this.running) {
-      this.running = this.poll().finally(() => {
-        this.running = null
-      })
-      return this.running
-    }
-    const again = () => {
-      this.queued = null
-      return this.current()
-    }
-    this.queued = this.running.then(again, again)
-    return this.queued
-  }
-
-  /**
-   * Whether the look for changes can be skipped: nothing was written through this handle since
-   * the last look, and on a server (where other processes write too) that look is recent, so
-   * their writes show within `serverPollMs`.
-   */
-  private upToDate(): boolean {
-    const writes = localWrites(this.db)
-    if (!writes || writes.count !== this.writesAtPoll) return false
-    if (writes.only) return true
-    const now = Date.now()
-    // A write of ours may have been in a transaction that committed after its statement ran.
-    return now - this.polledAt < serverPollMs && now - writes.at > serverPollMs
-  }
-
-  private async poll(): Promise<DirectoryIndex> {
-    this.writesAtPoll = localWrites(this.db)?.count
-    this.polledAt = Date.now()
-    let s: Snapshot
-    try {
-      s = await this.snapshot
-    } catch (error) {
-      // A failed build (the database was not ready) is tried again by the next search.
-      this.snapshot = snapshot(this.db)
-      throw error
-    }
-    if (this.next) {
-      s = this.next
-      this.next = null
-      this.snapshot = Promise.resolve(s)
-    }
-    const now = Date.now()
-    const lookback = now - s.lastLookback >= lookbackEveryMs
-    const rows = await sql<{ group_id: string; seq: number }>`
-      select group_id, seq::float8 as seq from search_change
-      where seq > ${s.watermark}
-        or (${lookback}::boolean
-            and changed_at > clock_timestamp() - make_interval(secs => ${lookbackSeconds}))
-    `.execute(this.db)
-    if (lookback) {
-      s.lastLookback = now
-      for (const [id, r] of s.recent) {
-        if (now - r.at > 2 * lookbackSeconds * 1000) s.recent.delete(id)
-      }
-    }
-    const changed = new Set<string>()
-    let watermark = s.watermark
-    for (const r of rows.rows) {
-      const seq = Number(r.seq)
-      if (seq <= s.watermark && s.recent.get(r.group_id)?.seq === seq) continue
-      changed.add(r.group_id)
-      s.recent.set(r.group_id, { seq, at: now })
-      if (seq > watermark) watermark = seq
-    }
-    const ids = [...changed]
-    for (let i = 0; i < ids.length; i += batchSize) {
-      const part = ids.slice(i, i + batchSize)
-      const records = await loadRecords(this.db, { ids: part })
-      const found = new Set(records.map((r) => r.id))
-      for (const id of part) if (!found.has(id)) s.index.remove(id)
-      for (const r of records) s.index.upsert(r)
-    }
-    s.watermark = watermark
-    const { index } = s
-    const churned = index.dead > 1000 && index.dead > index.size / 4
-    // Groups added since the build sit in uncompressed full-text lists.
-    const grown = index.byTerm.overlayEntries > 200_000 && index.size > 2 * index.builtSize
-    if ((churned || grown) && !this.rebuilding) {
-      this.rebuilding = true
-      snapshot(this.db)
-        .then((fresh) => {
-          this.next = fresh
-        })
-        .catch(() => {})
-        .finally(() => {
-          this.rebuilding = false
-        })
-    }
-    return index
-  }
-}
-
-const holders = new WeakMap<Db, IndexHolder>()
-
-/** The search index of this database's directory, up to date with every committed change. */
-export function directoryIndex(db: Db): Promise<DirectoryIndex> {
-  let holder = holders.get(db)
-  if (!holder) {
-    holder = new IndexHolder(db)
-    holders.set(db, holder)
-  }
-  return holder.current()
 }

@@ -85,19 +85,21 @@ export class PostingsMap<K> {
   }
 }
 
-/** A growable typed array column. */
+/**
+ * A growable typed array column. It holds nothing but its array (no function), so that an index
+ * built in a worker can be handed over whole (index-transfer.ts).
+ */
 export class Column<T extends Float64Array | Float32Array | Uint32Array | Uint8Array | Int32Array> {
   data: T
-  private readonly make: (n: number) => T
 
-  constructor(make: (n: number) => T, capacity: number) {
-    this.make = make
-    this.data = make(capacity)
+  constructor(data: T) {
+    this.data = data
   }
 
   ensure(capacity: number) {
     if (capacity <= this.data.length) return
-    const grown = this.make(Math.max(capacity, this.data.length * 2))
+    const make = this.data.constructor as new (n: number) => T
+    const grown = new make(Math.max(capacity, this.data.length * 2))
     ;(grown as Uint8Array).set(this.data)
     this.data = grown
   }

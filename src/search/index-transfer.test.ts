@@ -1,0 +1,95 @@
+import { deepStrictEqual } from 'node:assert/strict'
+import { deserialize, serialize } from 'node:v8'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDb } from '../../tests/db.ts'
+import { generateDirectory, makeRandom, queryMix } from '../../scripts/bench-search-data.ts'
+import type { DbHandle } from '#src/platform/db.ts'
+import type { DirectoryIndex } from './directory-index.ts'
+import { makePlan, type SearchParams } from './engine.ts'
+import { buildIndex, buildIndexInChild, loadRecords } from './index-load.ts'
+import { freezeIndex, thawIndex } from './index-transfer.ts'
+import { lexiconOf, type Lexicon } from './lexicon.ts'
+import { runPlan } from './run-plan.ts'
+
+function params(query: string): SearchParams {
+  const u = new URLSearchParams(query.split('?')[1])
+  const near = u.get('near')?.split(',').map(Number)
+  return {
+    q: u.get('q') ?? undefined,
+    condition: u.get('condition') ?? undefined,
+    near: near ? { lat: near[0]!, lon: near[1]! } : undefined,
+    radiusKm: u.get('radius_km') ? Number(u.get('radius_km')) : undefined,
+    place: u.get('place') ?? undefined,
+    types: u.getAll('type'),
+    audience: u.getAll('audience'),
+    languages: u.getAll('language'),
+    attendance: (u.get('attendance') ?? undefined) as SearchParams['attendance'],
+    free: u.get('free') === 'true' ? true : undefined,
+    page: Number(u.get('page') ?? 1),
+    perPage: 20,
+  }
+}
+
+const now = new Date('2026-11-22T00:00:00Z')
+
+describe('an index built elsewhere and handed over', () => {
+  let handle: DbHandle & { url?: string }
+  let lexicon: Lexicon
+  let searches: string[]
+  beforeAll(async () => {
+    handle = await createTestDb()
+    await generateDirectory(handle.db, 1500, { seed: 9 })
+    lexicon = await lexiconOf(handle.db)
+    searches = (await queryMix(handle.db, makeRandom(3))).searches.slice(0, 150)
+  })
+  afterAll(() => handle.close())
+
+  const answers = (index: DirectoryIndex) =>
+    searches.map((query) => {
+      const p = params(query)
+      const run = runPlan(makePlan(lexicon, index, p, 'ja'), index, { now, limit: 20 })
+      return { total: run.total, facets: run.facets, slots: run.matches.map((m) => m.slot) }
+    })
+
+  const roundTrip = (index: DirectoryIndex) => thawIndex(deserialize(serialize(freezeIndex(index))))
+
+  it('arrives whole: the same classes, arrays and maps, and the same answers', async () => {
+    const built = await buildIndex(handle.db)
+    const arrived = roundTrip(built)
+    deepStrictEqual(arrived, built)
+    expect(answers(arrived)).toEqual(answers(built))
+    // The answers are not all empty: the comparison means something.
+    expect(answers(built).filter((a) => a.total > 0).length).toBeGreaterThan(50)
+  })
+
+  it('keeps working as groups change after it arrived', async () => {
+    const built = await buildIndex(handle.db)
+    const arrived = roundTrip(built)
+    // Every tenth group changes (a new slot each), past the arrays' spare room.
+    const records = await loadRecords(handle.db, { afterId: '', limit: 2000 })
+    for (const index of [built, arrived]) {
+      for (const r of records.filter((_, i) => i % 10 === 0)) index.upsert({ ...r, free: !r.free })
+      index.remove(records[1]!.id)
+    }
+    expect(arrived.dead).toBe(built.dead)
+    deepStrictEqual(answers(arrived), answers(built))
+  })
+
+  it('refuses what is not an index', () => {
+    expect(() => thawIndex({ __class: 'Nothing' })).toThrow(/unknown class/)
+    expect(() => thawIndex({ __class: 'toString' })).toThrow(/unknown class/)
+    expect(() => thawIndex({ size: 3 })).toThrow(/not a directory index/)
+    expect(() => freezeIndex({ f: () => 1 } as never)).toThrow(/function/)
+  })
+
+  // A child process needs a server to connect to; PGlite is this process's alone.
+  if (process.env.TEST_DATABASE_URL) {
+    it('is the same when a child process builds it from a PostgreSQL server', async () => {
+      const [child, here] = await Promise.all([
+        buildIndexInChild(handle.url!),
+        buildIndex(handle.db),
+      ])
+      deepStrictEqual(child, here)
+    })
+  }
+})
