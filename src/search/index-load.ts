@@ -3,11 +3,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deserialize } from 'node:v8'
 import { sql } from 'kysely'
 import { connectionOf, type Db } from '#src/platform/db.ts'
 import { DirectoryIndex, type GroupRecord } from './directory-index.ts'
-import { thawIndex } from './index-transfer.ts'
+import { readIndex } from './index-transfer.ts'
 
 /** Reading the listed groups from the database and building the directory index from them. */
 
@@ -129,7 +128,7 @@ export async function buildIndexInChild(url: string): Promise<DirectoryIndex> {
         else reject(new Error(`the index builder stopped (${signal ?? `exit code ${code}`})`))
       })
     })
-    return thawIndex(deserialize(fs.readFileSync(file)))
+    return readIndex(file)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

@@ -1,5 +1,8 @@
 import { deepStrictEqual } from 'node:assert/strict'
-import { deserialize, serialize } from 'node:v8'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { serialize } from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb } from '../../tests/db.ts'
 import { generateDirectory, makeRandom, queryMix } from '../../scripts/bench-search-data.ts'
@@ -7,7 +10,7 @@ import type { DbHandle } from '#src/platform/db.ts'
 import type { DirectoryIndex } from './directory-index.ts'
 import { makePlan, type SearchParams } from './engine.ts'
 import { buildIndex, buildIndexInChild, loadRecords } from './index-load.ts'
-import { freezeIndex, thawIndex } from './index-transfer.ts'
+import { readIndex, writeIndex } from './index-transfer.ts'
 import { lexiconOf, type Lexicon } from './lexicon.ts'
 import { runPlan } from './run-plan.ts'
 
@@ -51,7 +54,13 @@ describe('an index built elsewhere and handed over', () => {
       return { total: run.total, facets: run.facets, slots: run.matches.map((m) => m.slot) }
     })
 
-  const roundTrip = (index: DirectoryIndex) => thawIndex(deserialize(serialize(freezeIndex(index))))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomoni-index-test-'))
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'index')
+  const roundTrip = (index: DirectoryIndex) => {
+    writeIndex(index, file)
+    return readIndex(file)
+  }
 
   it('arrives whole: the same classes, arrays and maps, and the same answers', async () => {
     const built = await buildIndex(handle.db)
@@ -75,11 +84,25 @@ describe('an index built elsewhere and handed over', () => {
     deepStrictEqual(answers(arrived), answers(built))
   })
 
-  it('refuses what is not an index', () => {
-    expect(() => thawIndex({ __class: 'Nothing' })).toThrow(/unknown class/)
-    expect(() => thawIndex({ __class: 'toString' })).toThrow(/unknown class/)
-    expect(() => thawIndex({ size: 3 })).toThrow(/not a directory index/)
-    expect(() => freezeIndex({ f: () => 1 } as never)).toThrow(/function/)
+  it('refuses what is not an index, and a file cut short', async () => {
+    const write = (value: unknown) => {
+      const head = serialize({ value, arrays: [] })
+      const size = Buffer.alloc(8)
+      size.writeBigUInt64LE(BigInt(head.length))
+      fs.writeFileSync(file, Buffer.concat([size, head]))
+    }
+    write({ __class: 'Nothing' })
+    expect(() => readIndex(file)).toThrow(/unknown class/)
+    write({ __class: 'toString' })
+    expect(() => readIndex(file)).toThrow(/unknown class/)
+    write({ size: 3 })
+    expect(() => readIndex(file)).toThrow(/not a directory index/)
+    write({ __array: 0 })
+    expect(() => readIndex(file)).toThrow(/does not hold/)
+    expect(() => writeIndex({ f: () => 1 } as never, file)).toThrow(/function/)
+    writeIndex(await buildIndex(handle.db), file)
+    fs.truncateSync(file, fs.statSync(file).size - 100)
+    expect(() => readIndex(file)).toThrow(/cut short/)
   })
 
   // A child process needs a server to connect to; PGlite is this process's alone.

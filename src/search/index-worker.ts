@@ -1,12 +1,10 @@
-import fs from 'node:fs'
-import { serialize } from 'node:v8'
 import { openPostgres } from '#src/platform/db.ts'
 import { buildIndex } from './index-load.ts'
-import { freezeIndex } from './index-transfer.ts'
+import { writeIndex } from './index-transfer.ts'
 
 /**
- * A child process that builds the directory index from a PostgreSQL server and writes it, in
- * V8's serialisation, to the file its parent names (index-load.ts, `buildIndexInChild`). The
+ * A child process that builds the directory index from a PostgreSQL server and writes it to
+ * the file its parent names (index-load.ts, `buildIndexInChild`). The
  * connection string comes in the environment, where other users cannot read it.
  */
 
@@ -15,7 +13,7 @@ const out = process.env.TOMONI_INDEX_FILE
 if (!url || !out) throw new Error('TOMONI_INDEX_DATABASE_URL and TOMONI_INDEX_FILE are needed')
 const handle = openPostgres(url, 2)
 try {
-  fs.writeFileSync(out, serialize(freezeIndex(await buildIndex(handle.db))), { mode: 0o600 })
+  writeIndex(await buildIndex(handle.db), out)
 } finally {
   await handle.close()
 }
