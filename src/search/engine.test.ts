@@ -1,33 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb } from '../../tests/db.ts'
+import { searchParams as params } from '../../tests/search-params.ts'
 import { generateDirectory, makeRandom, queryMix } from '../../scripts/bench-search-data.ts'
 import type { DbHandle } from '#src/platform/db.ts'
 import type { DirectoryIndex } from './directory-index.ts'
 import { directoryIndex } from './index-holder.ts'
-import { makePlan, type SearchParams } from './engine.ts'
+import { makePlan } from './engine.ts'
 import { runPlan } from './run-plan.ts'
 import { lexiconOf, type Lexicon } from './lexicon.ts'
 import { nextMeetingOf } from '#src/directory/schedule.ts'
-
-/** The contract's query string as the engine's parameters (the route's parsing, simplified). */
-function params(query: string): SearchParams {
-  const u = new URLSearchParams(query.split('?')[1])
-  const near = u.get('near')?.split(',').map(Number)
-  return {
-    q: u.get('q') ?? undefined,
-    condition: u.get('condition') ?? undefined,
-    near: near ? { lat: near[0]!, lon: near[1]! } : undefined,
-    radiusKm: u.get('radius_km') ? Number(u.get('radius_km')) : undefined,
-    place: u.get('place') ?? undefined,
-    types: u.getAll('type'),
-    audience: u.getAll('audience'),
-    languages: u.getAll('language'),
-    attendance: (u.get('attendance') ?? undefined) as SearchParams['attendance'],
-    free: u.get('free') === 'true' ? true : undefined,
-    page: Number(u.get('page') ?? 1),
-    perPage: 20,
-  }
-}
 
 describe('search engine on a synthetic directory', () => {
   let handle: DbHandle

@@ -5,33 +5,15 @@ import path from 'node:path'
 import { serialize } from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb } from '../../tests/db.ts'
+import { searchParams as params } from '../../tests/search-params.ts'
 import { generateDirectory, makeRandom, queryMix } from '../../scripts/bench-search-data.ts'
 import type { DbHandle } from '#src/platform/db.ts'
 import type { DirectoryIndex } from './directory-index.ts'
-import { makePlan, type SearchParams } from './engine.ts'
+import { makePlan } from './engine.ts'
 import { buildIndex, buildIndexInChild, loadRecords } from './index-load.ts'
 import { readIndex, writeIndex } from './index-transfer.ts'
 import { lexiconOf, type Lexicon } from './lexicon.ts'
 import { runPlan } from './run-plan.ts'
-
-function params(query: string): SearchParams {
-  const u = new URLSearchParams(query.split('?')[1])
-  const near = u.get('near')?.split(',').map(Number)
-  return {
-    q: u.get('q') ?? undefined,
-    condition: u.get('condition') ?? undefined,
-    near: near ? { lat: near[0]!, lon: near[1]! } : undefined,
-    radiusKm: u.get('radius_km') ? Number(u.get('radius_km')) : undefined,
-    place: u.get('place') ?? undefined,
-    types: u.getAll('type'),
-    audience: u.getAll('audience'),
-    languages: u.getAll('language'),
-    attendance: (u.get('attendance') ?? undefined) as SearchParams['attendance'],
-    free: u.get('free') === 'true' ? true : undefined,
-    page: Number(u.get('page') ?? 1),
-    perPage: 20,
-  }
-}
 
 const now = new Date('2026-11-22T00:00:00Z')
 

@@ -3,9 +3,9 @@ import { buildIndex } from './index-load.ts'
 import { writeIndex } from './index-transfer.ts'
 
 /**
- * A child process that builds the directory index from a PostgreSQL server and writes it to
- * the file its parent names (index-load.ts, `buildIndexInChild`). The
- * connection string comes in the environment, where other users cannot read it.
+ * A child process that builds the directory index from a PostgreSQL server and writes it to the
+ * file its parent names (index-load.ts, `buildIndexInChild`). The connection string comes in the
+ * environment, where other users cannot read it.
  */
 
 const url = process.env.TOMONI_INDEX_DATABASE_URL
