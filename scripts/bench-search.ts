@@ -9,6 +9,7 @@ import { adminQuery, withDatabase } from '../tests/db-template.ts'
 import { openDatabase, openPostgres, type DbHandle } from '#src/platform/db.ts'
 import { createLogger } from '#src/platform/log.ts'
 import { migrateToLatest } from '#src/platform/migrate.ts'
+import { serverNodeFlags } from '#src/platform/node-flags.ts'
 import { loadReferenceData } from '#src/reference/load.ts'
 import { generateDirectory, makeRandom, queryMix } from './bench-search-data.ts'
 
@@ -127,7 +128,7 @@ async function startServer(env: Record<string, string>) {
       ?.slice('--node-options='.length)
       .split(' ')
       .filter(Boolean) ?? []
-  const child = spawn(process.execPath, [...nodeFlags, 'src/server.ts'], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), ...nodeFlags, 'src/server.ts'], {
     cwd: repo,
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
+import { serverNodeFlags } from '#src/platform/node-flags.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -20,7 +21,7 @@ export interface ServerProcess {
  */
 export function startServerProcess(env: Record<string, string>, timeoutMs = 90_000) {
   const started = performance.now()
-  const child = spawn(process.execPath, ['src/server.ts'], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), 'src/server.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,8 @@ import { normalizeForSearch } from '#src/conditions/normalize.ts'
 import type { LocalizedText } from '#src/directory/directory.tables.ts'
 import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
 import { nextMeetingOf, type ScheduleLike } from '#src/directory/schedule.ts'
-import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
+import { Bits, Column, PostingsMap, TermIndex } from './postings.ts'
+import { StringTable } from './string-table.ts'
 import { textKeys } from './text.ts'
 
 /**
@@ -75,8 +76,8 @@ const audienceBit = new Map(audiences.map((a, i) => [a as string, i]))
 export class DirectoryIndex {
   size = 0
   dead = 0
-  ids: string[] = []
-  readonly slotOf = new Map<string, number>()
+  /** Each slot's group id, and each group's live slot. */
+  readonly ids = new StringTable()
   private capacity: number
 
   readonly alive: Column<Uint8Array>
@@ -127,16 +128,12 @@ export class DirectoryIndex {
   readonly byCover = new PostingsMap<number>()
   readonly byLocality = new PostingsMap<number>()
   readonly byTerm = new TermIndex()
-  readonly byType = new PostingsMap<number>()
-  readonly byAudience = new PostingsMap<number>()
-  readonly byLanguage = new PostingsMap<number>()
-  readonly byAttendance = new PostingsMap<number>()
-  readonly byLeadership = new PostingsMap<number>()
   readonly byCell = new PostingsMap<number>()
-  readonly free = new Postings()
-  readonly onlineCapable = new Postings()
 
-  /** The same filter values as sets of bits, for counting and combining whole sets at once. */
+  /**
+   * Filter values as sets of bits, for counting and combining whole sets at once (and, with
+   * their counts, all the engine needs of them: no postings are kept for these).
+   */
   readonly aliveBits = new Bits()
   readonly typeBits = Array.from({ length: 8 }, () => new Bits())
   readonly audienceBits = Array.from({ length: 8 }, () => new Bits())
@@ -247,11 +244,10 @@ export class DirectoryIndex {
   }
 
   remove(id: string) {
-    const slot = this.slotOf.get(id)
+    const slot = this.ids.remove(id)
     if (slot === undefined) return
     this.alive.data[slot] = 0
     this.aliveBits.unset(slot)
-    this.slotOf.delete(id)
     this.dead++
     this.version++
   }
@@ -259,10 +255,9 @@ export class DirectoryIndex {
   /** Adds the group, or replaces what the index held for it. */
   upsert(g: GroupRecord) {
     this.remove(g.id)
-    const slot = this.size++
+    const slot = this.ids.add(g.id)
+    this.size++
     this.grow(this.size)
-    this.ids[slot] = g.id
-    this.slotOf.set(g.id, slot)
     this.alive.data[slot] = 1
     this.aliveBits.set(slot)
     this.version++
@@ -272,7 +267,6 @@ export class DirectoryIndex {
       const bit = typeBit.get(t)
       if (bit === undefined) continue
       types |= 1 << bit
-      this.byType.add(bit, slot)
       this.typeBits[bit]!.set(slot)
     }
     this.typeMask.data[slot] = types
@@ -281,23 +275,18 @@ export class DirectoryIndex {
       const bit = audienceBit.get(a)
       if (bit === undefined) continue
       audience |= 1 << bit
-      this.byAudience.add(bit, slot)
       this.audienceBits[bit]!.set(slot)
     }
     this.audienceMask.data[slot] = audience
     const attendance = attendanceCodes[g.attendance as keyof typeof attendanceCodes] ?? 0
     this.attendance.data[slot] = attendance
-    if (attendance) this.byAttendance.add(attendance, slot)
     this.attendanceBits[attendance]!.set(slot)
-    if (attendance >= 2) this.onlineCapable.push(slot)
     const leadership = leadershipCodes[g.leadership as keyof typeof leadershipCodes] ?? 0
     this.leadership.data[slot] = leadership
-    if (leadership) this.byLeadership.add(leadership, slot)
     this.leadershipBits[leadership]!.set(slot)
     let flags = 0
     if (g.free) {
       flags |= flagFree
-      this.free.push(slot)
       this.freeBits.set(slot)
     }
     if (g.verified) flags |= flagVerified
@@ -328,7 +317,6 @@ export class DirectoryIndex {
         bits.ensure(this.capacity)
         this.languageBits.push(bits)
       }
-      this.byLanguage.add(n, slot)
       this.languageBits[n]!.set(slot)
       if (n < 32) langs |= 1 << n
       else more.push(n)
@@ -457,16 +445,12 @@ export class DirectoryIndex {
       this.byPlace,
       this.byCover,
       this.byLocality,
-      this.byType,
-      this.byAudience,
-      this.byLanguage,
-      this.byAttendance,
-      this.byLeadership,
       this.byCell,
     ] as PostingsMap<unknown>[]) {
       m.trim()
     }
     this.byTerm.finalize()
+    this.ids.trim()
     this.builtSize = this.size
     if (this.pool.length > this.poolSize * 1.25 + 1024)
       this.pool = this.pool.slice(0, this.poolSize)

@@ -44,9 +44,9 @@ describe('search engine on a synthetic directory', () => {
           expect(words.total, query).toBe(scan.total)
           expect(words.facets, query).toEqual(scan.facets)
           expect(
-            words.matches.map((m) => [index.ids[m.slot], Math.round(m.score * 1e6)]),
+            words.matches.map((m) => [index.ids.of(m.slot), Math.round(m.score * 1e6)]),
             query,
-          ).toEqual(scan.matches.map((m) => [index.ids[m.slot], Math.round(m.score * 1e6)]))
+          ).toEqual(scan.matches.map((m) => [index.ids.of(m.slot), Math.round(m.score * 1e6)]))
         }
         compared += scan.total
       }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { deserialize, serialize } from 'node:v8'
 import { DirectoryIndex } from './directory-index.ts'
+import { StringTable } from './string-table.ts'
 import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 
 /**
@@ -19,7 +20,7 @@ import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 
 const tag = '__class'
 const arrayTag = '__array'
-const classes = { DirectoryIndex, Bits, Column, Postings, PostingsMap, TermIndex } as const
+const classes = { DirectoryIndex, Bits, Column, StringTable, Postings, PostingsMap, TermIndex } as const
 type ClassName = keyof typeof classes
 const names = new Map<unknown, ClassName>(
   Object.entries(classes).map(([name, c]) => [c.prototype, name as ClassName]),

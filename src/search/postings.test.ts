@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Postings, TermIndex } from './postings.ts'
+import { Bits, Postings, TermIndex } from './postings.ts'
 
 describe('TermIndex', () => {
   it('answers membership and lists slots exactly as a set would, before and after finalising', () => {
@@ -54,5 +54,31 @@ describe('TermIndex', () => {
     expect(index.has(common, 64 * 3 + 1)).toBe(false)
     expect(index.has(index.id('rare')!, 20_005)).toBe(true)
     expect(index.has(index.id('rare')!, 20_006)).toBe(false)
+  })
+})
+
+describe('Bits', () => {
+  it('counts the bits set, as a set counts its members', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { maxLength: 500 }),
+        (steps) => {
+          const bits = new Bits()
+          bits.ensure(301)
+          const expected = new Set<number>()
+          for (const [on, slot] of steps) {
+            if (on) {
+              bits.set(slot)
+              expected.add(slot)
+            } else {
+              bits.unset(slot)
+              expected.delete(slot)
+            }
+          }
+          expect(bits.count).toBe(expected.size)
+          for (let slot = 0; slot <= 300; slot++) expect(bits.has(slot)).toBe(expected.has(slot))
+        },
+      ),
+    )
   })
 })

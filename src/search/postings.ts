@@ -1,3 +1,5 @@
+import { StringTable } from './string-table.ts'
+
 /**
  * A growable list of slot numbers. Slots are handed out in increasing order and only ever
  * appended, so every list is sorted, which lets membership be a binary search.
@@ -115,7 +117,7 @@ export class Column<T extends Float64Array | Float32Array | Uint32Array | Uint8A
  * groups) go to a small overlay of plain arrays until the next build.
  */
 export class TermIndex {
-  private readonly ids = new Map<string, number>()
+  private readonly keys = new StringTable()
   // Building: chunk chains.
   private chunks = new Uint8Array(1 << 16)
   private chunkCount = 1 // chunk 0 is "none"
@@ -139,11 +141,11 @@ export class TermIndex {
   static readonly skipEvery = 64
 
   get size() {
-    return this.ids.size
+    return this.keys.size
   }
 
   id(key: string): number | undefined {
-    return this.ids.get(key)
+    return this.keys.find(key)
   }
 
   count(id: number): number {
@@ -151,10 +153,9 @@ export class TermIndex {
   }
 
   add(key: string, slot: number) {
-    let id = this.ids.get(key)
+    let id = this.keys.find(key)
     if (id === undefined) {
-      id = this.ids.size
-      this.ids.set(key, id)
+      id = this.keys.add(key)
       if (!this.finalized) this.growKeys(id + 1)
     }
     if (this.finalized) {
@@ -235,7 +236,8 @@ export class TermIndex {
   /** Lays the chains end to end with skip entries, and frees the chains. */
   finalize() {
     if (this.finalized) return
-    const keys = this.ids.size
+    this.keys.trim()
+    const keys = this.keys.size
     const size = TermIndex.chunkSize
     let totalBytes = 0
     for (let id = 0; id < keys; id++) {
@@ -386,6 +388,8 @@ export class TermIndex {
 /** A set of slots as bits, for whole-set algebra over the directory. */
 export class Bits {
   words: Uint32Array
+  /** Bits set. */
+  count = 0
 
   constructor(size = 0) {
     this.words = new Uint32Array(Math.ceil(size / 32))
@@ -400,11 +404,19 @@ export class Bits {
   }
 
   set(slot: number) {
-    this.words[slot >>> 5]! |= 1 << (slot & 31)
+    const bit = 1 << (slot & 31)
+    const w = this.words[slot >>> 5]!
+    if (w & bit) return
+    this.words[slot >>> 5] = w | bit
+    this.count++
   }
 
   unset(slot: number) {
-    this.words[slot >>> 5]! &= ~(1 << (slot & 31))
+    const bit = 1 << (slot & 31)
+    const w = this.words[slot >>> 5]!
+    if (!(w & bit)) return
+    this.words[slot >>> 5] = w & ~bit
+    this.count--
   }
 
   has(slot: number): boolean {

@@ -71,6 +71,17 @@ function rarest(index: DirectoryIndex, keys: string[]): Postings | undefined {
   return out
 }
 
+/** The groups that meet online (online or hybrid), as a list. */
+function onlineCapable(index: DirectoryIndex): Postings {
+  const out = new Postings(0)
+  const a = index.attendanceBits[attendanceCodes.online]!.words
+  const b = index.attendanceBits[attendanceCodes.hybrid]!.words
+  for (let slot = 0; slot < index.size; slot++) {
+    if ((a[slot >>> 5]! | b[slot >>> 5]!) & (1 << (slot & 31))) out.push(slot)
+  }
+  return out
+}
+
 function sizeOf(lists: Postings[]): Generator {
   let size = 0
   for (const l of lists) size += l.length
@@ -106,7 +117,7 @@ function generators(plan: Plan, index: DirectoryIndex): Generator[] {
       }
       if (o.center && o.radiusKm !== null) lists.push(...cellsWithin(index, o.center, o.radiusKm))
       if (onlineAllowed) {
-        if (o.onlineAnywhere) lists.push(index.onlineCapable)
+        if (o.onlineAnywhere) lists.push(onlineCapable(index))
         for (const k of o.coverKeys) {
           const p = index.byCover.get(k)
           if (p) lists.push(p)
@@ -119,27 +130,7 @@ function generators(plan: Plan, index: DirectoryIndex): Generator[] {
     // Any of the words will do: one clause, the union of each word's rarest key.
     out.push(sizeOf(plan.terms.slice(0, 12).flatMap((t) => present(rarest(index, t.keys)))))
   }
-  for (const a of plan.audience) {
-    const lists: Postings[] = []
-    for (let bit = 0; bit < 8; bit++) {
-      if (a.wanted & (1 << bit)) {
-        const p = index.byAudience.get(bit)
-        if (p) lists.push(p)
-      }
-    }
-    out.push(sizeOf(lists))
-  }
-  if (plan.types.length) {
-    out.push(sizeOf(plan.types.flatMap((t) => index.byType.get(t) ?? [])))
-  }
-  for (const l of plan.languages) {
-    out.push(sizeOf(l.flatMap((k) => index.byLanguage.get(k) ?? [])))
-  }
-  if (plan.free) out.push(sizeOf([index.free]))
-  if (plan.leadership) out.push(sizeOf(present(index.byLeadership.get(plan.leadership))))
-  for (const a of plan.attendance) {
-    if (a === 'online') out.push(sizeOf([index.onlineCapable]))
-    if (a === 'hybrid') out.push(sizeOf(present(index.byAttendance.get(attendanceCodes.hybrid))))
-  }
+  // The filters (audience, type, language, fee, leadership, attendance) are sets of bits, not
+  // lists: they only ever narrow, so the evaluator checks them and none drives the scan.
   return out
 }

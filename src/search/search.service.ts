@@ -112,7 +112,7 @@ export async function searchGroups(
 
   const items: SearchItem[] = []
   for (const m of pageMatches) {
-    const id = index.ids[m.slot]!
+    const id = index.ids.of(m.slot)
     const row = rows.get(id)
     if (!row) continue
     const item: SearchItem = {
@@ -190,7 +190,7 @@ async function pageRows(
   }
   const missing: string[] = []
   for (const m of matches) {
-    const id = index.ids[m.slot]!
+    const id = index.ids.of(m.slot)
     const cached = withDetails ? undefined : cache.get(m.slot)
     if (cached) {
       // Most recently used last: the oldest go first when the cache is full.
@@ -204,7 +204,7 @@ async function pageRows(
   if (missing.length === 0) return out
   const fetched = await fetchRows(deps, missing, withDetails)
   for (const m of matches) {
-    const row = fetched.get(index.ids[m.slot]!)
+    const row = fetched.get(index.ids.of(m.slot))
     if (!row) continue
     out.set(row.id, row)
     if (!withDetails) {

@@ -1,5 +1,6 @@
 import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
 import { flagFree, type DirectoryIndex } from './directory-index.ts'
+import type { StringTable } from './string-table.ts'
 import { popcount } from './postings.ts'
 
 /** The best few matches, and the facet counts of all of them. */
@@ -14,9 +15,9 @@ export interface Ranked {
 export class TopK {
   readonly items: Ranked[] = []
   private readonly limit: number
-  private readonly ids: string[]
+  private readonly ids: StringTable
 
-  constructor(limit: number, ids: string[]) {
+  constructor(limit: number, ids: StringTable) {
     this.limit = limit
     this.ids = ids
   }
@@ -35,7 +36,7 @@ export class TopK {
     if (a.distance !== b.distance && !Number.isNaN(a.distance - b.distance)) {
       return a.distance < b.distance
     }
-    return this.ids[a.slot]! < this.ids[b.slot]!
+    return this.ids.less(a.slot, b.slot)
   }
 
   offer(slot: number, score: number, distance: number) {

@@ -177,13 +177,12 @@ export function wordClauses(plan: Plan, ctx: Context, marks: TextMarks): WordCla
     for (const p of parts) addDense(c, p.bits, p.size)
     out.push(c)
   }
-  const sizeOf = (p: Postings | undefined) => p?.length ?? 0
-  if (plan.free) filter([{ bits: index.freeBits.words, size: index.free.length }])
+  if (plan.free) filter([{ bits: index.freeBits.words, size: index.freeBits.count }])
   if (plan.leadership) {
     filter([
       {
         bits: index.leadershipBits[plan.leadership]!.words,
-        size: sizeOf(index.byLeadership.get(plan.leadership)),
+        size: index.leadershipBits[plan.leadership]!.count,
       },
     ])
   }
@@ -191,7 +190,7 @@ export function wordClauses(plan: Plan, ctx: Context, marks: TextMarks): WordCla
     filter(
       plan.types.map((t) => ({
         bits: index.typeBits[t]!.words,
-        size: sizeOf(index.byType.get(t)),
+        size: index.typeBits[t]!.count,
       })),
     )
   }
@@ -200,7 +199,7 @@ export function wordClauses(plan: Plan, ctx: Context, marks: TextMarks): WordCla
     filter(
       codes.map((code) => ({
         bits: index.attendanceBits[code]!.words,
-        size: sizeOf(index.byAttendance.get(code)),
+        size: index.attendanceBits[code]!.count,
       })),
     )
   }
@@ -210,7 +209,7 @@ export function wordClauses(plan: Plan, ctx: Context, marks: TextMarks): WordCla
         .filter((l) => l >= 0 && index.languageBits[l])
         .map((l) => ({
           bits: index.languageBits[l]!.words,
-          size: sizeOf(index.byLanguage.get(l)),
+          size: index.languageBits[l]!.count,
         })),
     )
   }
@@ -220,7 +219,7 @@ export function wordClauses(plan: Plan, ctx: Context, marks: TextMarks): WordCla
       if (a.wanted & (1 << bit)) {
         parts.push({
           bits: index.audienceBits[bit]!.words,
-          size: sizeOf(index.byAudience.get(bit)),
+          size: index.audienceBits[bit]!.count,
         })
       }
     }
@@ -258,8 +257,8 @@ export function wordClauses(plan: Plan, ctx: Context, marks: TextMarks): WordCla
         addCircle(ctx, c, option.center, option.radiusKm)
       if (onlineAllowed) {
         if (option.onlineAnywhere) {
-          addDense(c, ctx.online.a, sizeOf(index.byAttendance.get(2)))
-          addDense(c, ctx.online.b, sizeOf(index.byAttendance.get(3)))
+          addDense(c, ctx.online.a, index.attendanceBits[attendanceCodes.online]!.count)
+          addDense(c, ctx.online.b, index.attendanceBits[attendanceCodes.hybrid]!.count)
         } else {
           for (const k of option.coverKeys) addList(ctx, c, index.byCover.get(k), false, true)
         }

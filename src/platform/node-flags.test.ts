@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { serverNodeFlags } from './node-flags.ts'
+
+/** The young generation a Node process with these flags has committed after making garbage. */
+function newSpaceAfterGarbage(flags: string[]): number {
+  const script = `let a = []; for (let i = 0; i < 3e6; i++) { a.push({ i }); if (a.length > 1e5) a = [] }
+    console.log(require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size)`
+  return Number(execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' }))
+}
+
+describe('serverNodeFlags', () => {
+  it('reads the start script flags, which Node accepts and applies', () => {
+    const flags = serverNodeFlags()
+    expect(flags).toContain('--max-semi-space-size=16')
+    const mb = 1024 * 1024
+    expect(newSpaceAfterGarbage(flags)).toBeLessThanOrEqual(3 * 16 * mb)
+  })
+})
