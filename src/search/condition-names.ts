@@ -90,7 +90,9 @@ function buildIndex(sorted: string[]): NameIndex {
     }
   })
   const order = Uint32Array.from(names.keys()).sort(
-    (a, b) => compareFrom(sorted[names[a]!]!, ats[a]!, sorted[names[b]!]!, ats[b]!) || names[a]! - names[b]!,
+    (a, b) =>
+      compareFrom(sorted[names[a]!]!, ats[a]!, sorted[names[b]!]!, ats[b]!) ||
+      names[a]! - names[b]!,
   )
   const suffixName = Uint32Array.from(order, (k) => names[k]!)
   const suffixAt = Uint16Array.from(order, (k) => ats[k]!)

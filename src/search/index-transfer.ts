@@ -20,7 +20,15 @@ import { Bits, Column, Postings, PostingsMap, TermIndex } from './postings.ts'
 
 const tag = '__class'
 const arrayTag = '__array'
-const classes = { DirectoryIndex, Bits, Column, StringTable, Postings, PostingsMap, TermIndex } as const
+const classes = {
+  DirectoryIndex,
+  Bits,
+  Column,
+  StringTable,
+  Postings,
+  PostingsMap,
+  TermIndex,
+} as const
 type ClassName = keyof typeof classes
 const names = new Map<unknown, ClassName>(
   Object.entries(classes).map(([name, c]) => [c.prototype, name as ClassName]),
