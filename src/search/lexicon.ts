@@ -125,13 +125,15 @@ export async function loadLexicon(db: Db): Promise<Lexicon> {
   ])
 
   const conceptIndex = new Map<string, number>()
+  // Each row brings its own copy of a handful of kinds.
+  const kinds = new Map<string, string>()
   const concepts: Concept[] = conceptRows.rows.map((r, i) => {
     conceptIndex.set(r.id, i)
     return {
       id: r.id,
       ja: r.name_ja,
       en: r.name_en,
-      kind: r.kind,
+      kind: kinds.get(r.kind) ?? (kinds.set(r.kind, r.kind), r.kind),
       weight: Number(r.weight),
       codes: r.codes,
       parents: [],
@@ -146,6 +148,14 @@ export async function loadLexicon(db: Db): Promise<Lexicon> {
       concepts[p]!.children.push(i)
     }
   })
+  // Arrays grown by push keep room for more (17 entries from the first); there are 19 000
+  // concepts with two lists each, and most lists are empty or hold one or two, so the room was
+  // a third of the lexicon's memory. Empty lists share one array; the others are cut to size.
+  const none = Object.freeze([]) as unknown as number[]
+  for (const c of concepts) {
+    c.parents = c.parents.length ? c.parents.slice() : none
+    c.children = c.children.length ? c.children.slice() : none
+  }
 
   const conceptsByCode = new Map<string, number[]>()
   const addCode = (code: string, concept: number) => {
