@@ -160,7 +160,6 @@ export function wordSimilarity(query: string, text: string): number {
 // ---------------------------------------------------------------------------------------------
 // Ranking
 
-/** The first position in `sorted` not below `key`. */
 /** `s` from `at` on against `t` from `tAt` on, in the order `<` gives strings. */
 function compareFrom(s: string, at: number, t: string, tAt: number): number {
   const n = Math.min(s.length - at, t.length - tAt)
@@ -171,12 +170,13 @@ function compareFrom(s: string, at: number, t: string, tAt: number): number {
   return s.length - at - (t.length - tAt)
 }
 
-function lowerBound<T>(items: readonly T[], key: string, text: (item: T) => string): number {
+/** The first position of `length` sorted ones at which `below` is false. */
+function lowerBound(length: number, below: (i: number) => boolean): number {
   let lo = 0
-  let hi = items.length
+  let hi = length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (text(items[mid]!) < key) lo = mid + 1
+    if (below(mid)) lo = mid + 1
     else hi = mid
   }
   return lo
@@ -226,7 +226,7 @@ function rank(lexicon: Lexicon, norm: string, limit: number, fuzzy: boolean): Ra
   }
   const ratio = (name: number) => (0.15 * qLength) / index.lengths[name]!
 
-  const first = lowerBound(index.sorted, norm, (s) => s)
+  const first = lowerBound(index.sorted.length, (i) => index.sorted[i]! < norm)
   const prefixed: number[] = []
   for (let i = first; i < index.sorted.length && index.sorted[i]!.startsWith(norm); i++) {
     prefixed.push(i)
@@ -242,14 +242,11 @@ function rank(lexicon: Lexicon, norm: string, limit: number, fuzzy: boolean): Ra
   const infixes = new Set<number>()
   const { suffixName, suffixAt, sorted } = index
   const suffix = (i: number) => sorted[suffixName[i]!]!
-  let lo = 0
-  let hi = suffixName.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compareFrom(suffix(mid), suffixAt[mid]!, norm, 0) < 0) lo = mid + 1
-    else hi = mid
-  }
-  for (let i = lo; i < suffixName.length && suffix(i).startsWith(norm, suffixAt[i]); i++) {
+  const from = lowerBound(
+    suffixName.length,
+    (i) => compareFrom(suffix(i), suffixAt[i]!, norm, 0) < 0,
+  )
+  for (let i = from; i < suffixName.length && suffix(i).startsWith(norm, suffixAt[i]); i++) {
     const name = suffixName[i]!
     const at = suffixAt[i]!
     // Japanese is written without spaces; other scripts match at the start of a word.

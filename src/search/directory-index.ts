@@ -74,7 +74,6 @@ const typeBit = new Map(groupTypes.map((t, i) => [t as string, i]))
 const audienceBit = new Map(audiences.map((a, i) => [a as string, i]))
 
 export class DirectoryIndex {
-  size = 0
   dead = 0
   /** Each slot's group id, and each group's live slot. */
   readonly ids = new StringTable()
@@ -144,6 +143,11 @@ export class DirectoryIndex {
   readonly freeBits = new Bits()
   /** Bumped on every change, for what is computed from the whole index and cached. */
   version = 0
+
+  /** Slots handed out, live and dead. */
+  get size() {
+    return this.ids.size
+  }
 
   constructor(capacity = 1024) {
     this.capacity = capacity
@@ -256,7 +260,6 @@ export class DirectoryIndex {
   upsert(g: GroupRecord) {
     this.remove(g.id)
     const slot = this.ids.add(g.id)
-    this.size++
     this.grow(this.size)
     this.alive.data[slot] = 1
     this.aliveBits.set(slot)
