@@ -40,7 +40,7 @@ async function main() {
     'Tomoni is ready',
   )
   if (process.stdout.isTTY) console.log(`\n  Tomoni is running at ${url}\n`)
-  void deps.background.run(() => prepareSearch(deps.db))
+  void deps.background.run(() => prepareSearch(deps.db, { threads: env.SEARCH_THREADS }))
   // Reminders, offers and other notices: the queue is worked here, in the server's own process.
   const worker = startWorker(deps, workRegistry)
 

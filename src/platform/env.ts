@@ -1,3 +1,4 @@
+import os from 'node:os'
 import { z } from 'zod'
 
 // Empty strings count as unset: a shell-supplied `FOO=` means "use the default".
@@ -44,6 +45,20 @@ const EnvSchema = z.object({
   AUDIT_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  /**
+   * Worker threads that run searches over a large directory (20 000 groups or more), reading the
+   * one index in shared memory. Unset: one per core, at most four; 0 keeps searches on the
+   * server's thread.
+   */
+  SEARCH_THREADS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(() => Math.min(4, os.availableParallelism())),
   ),
   /**
    * `true` when Tomoni runs behind one reverse proxy of its own: the client address is then the

@@ -1,6 +1,6 @@
 import { normalizeForSearch } from '#src/conditions/normalize.ts'
 import type { LocalizedText } from '#src/directory/directory.tables.ts'
-import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
+import { audiences, groupTypes } from '#src/directory/vocabularies.ts'
 import { nextMeetingOf, type ScheduleLike } from '#src/directory/schedule.ts'
 import { Bits, Column, PostingsMap, TermIndex } from './postings.ts'
 import { StringTable } from './string-table.ts'

@@ -1,4 +1,4 @@
-import { audiences, groupTypes, type Audience } from '#src/directory/groups.schema.ts'
+import { audiences, groupTypes, type Audience } from '#src/directory/vocabularies.ts'
 import { leadershipCodes, type DirectoryIndex } from './directory-index.ts'
 import {
   placeAncestry,
@@ -364,5 +364,3 @@ const relationScore = (relation: Relation, depth: number) => {
     return depth === 1 ? 32 : depth === 2 ? 26 : Math.max(12, 20 - (depth - 3))
   return depth === 1 ? 28 : depth === 2 ? 22 : Math.max(10, 18 - (depth - 3))
 }
-
-export const mentionScore = 24

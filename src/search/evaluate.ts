@@ -7,9 +7,12 @@ import {
   flagVerified,
   type DirectoryIndex,
 } from './directory-index.ts'
-import { mentionScore, type ConditionHit, type Match, type Plan } from './engine.ts'
+import type { ConditionHit, Match, Plan } from './engine.ts'
 import { haversineKm } from './geo.ts'
 import { termBitsMask, type TextMarks } from './text-marks.ts'
+
+/** The score of a group whose texts name the condition asked for, though its tags miss it. */
+export const mentionScore = 24
 
 /**
  * How one group fares against a plan: whether it matches every clause, and its score. The one

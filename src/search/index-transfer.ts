@@ -35,7 +35,7 @@ const names = new Map<unknown, ClassName>(
 )
 const arrayTypes = { Uint8Array, Int32Array, Uint32Array, Float32Array, Float64Array } as const
 type ArrayType = keyof typeof arrayTypes
-type TypedArray = InstanceType<(typeof arrayTypes)[ArrayType]>
+export type TypedArray = InstanceType<(typeof arrayTypes)[ArrayType]>
 
 interface Header {
   value: unknown
@@ -45,8 +45,15 @@ interface Header {
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null
 const padded = (n: number) => Math.ceil(n / 8) * 8
 
-/** The index as plain values, its typed arrays replaced by their places in `arrays`. */
-function freeze(index: DirectoryIndex, arrays: TypedArray[]): unknown {
+/**
+ * The index as plain values. Each typed array becomes what `array` makes of it: its place in a
+ * list for a file, or itself for a message to a thread. Fields named in `omit` are left out.
+ */
+export function freeze(
+  index: DirectoryIndex,
+  array: (a: TypedArray) => unknown,
+  omit: ReadonlySet<string> = new Set(),
+): unknown {
   const walk = (v: unknown): unknown => {
     if (!isObject(v)) {
       if (typeof v === 'function') throw new Error('the index holds a function')
@@ -55,7 +62,7 @@ function freeze(index: DirectoryIndex, arrays: TypedArray[]): unknown {
     if (ArrayBuffer.isView(v)) {
       const type = v.constructor.name
       if (!Object.hasOwn(arrayTypes, type)) throw new Error(`the index holds a ${type}`)
-      return { [arrayTag]: arrays.push(v as TypedArray) - 1 }
+      return array(v as TypedArray)
     }
     if (v instanceof Map) {
       let plain = true
@@ -70,15 +77,16 @@ function freeze(index: DirectoryIndex, arrays: TypedArray[]): unknown {
     const name = names.get(proto)
     if (!name && proto !== Object.prototype) throw new Error('the index holds an unknown class')
     const out: Record<string, unknown> = name ? { [tag]: name } : {}
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x)
+    for (const [k, x] of Object.entries(v)) if (!omit.has(k)) out[k] = walk(x)
     return out
   }
   return walk(index)
 }
 
-function thaw(value: unknown, arrays: TypedArray[]): DirectoryIndex {
+/** The index again from `freeze`'s values; arrays given by place are taken from `arrays`. */
+export function thaw(value: unknown, arrays: TypedArray[] = []): DirectoryIndex {
   const walk = (v: unknown): unknown => {
-    if (!isObject(v)) return v
+    if (!isObject(v) || ArrayBuffer.isView(v)) return v
     if (v instanceof Map) {
       for (const [k, x] of v) if (isObject(x)) v.set(k, walk(x))
       return v
@@ -106,12 +114,27 @@ function thaw(value: unknown, arrays: TypedArray[]): DirectoryIndex {
   return index
 }
 
+/**
+ * Arrays of at least this many bytes live in shared memory, so that search threads read the one
+ * copy (search-threads.ts); smaller ones are copied to each thread, which costs less than a
+ * shared buffer's bookkeeping.
+ */
+export const sharedFromBytes = 1024
+
+/** A zeroed array of `length`, in shared memory when it is large. */
+function allocate(type: ArrayType, length: number): TypedArray {
+  const make = arrayTypes[type]
+  const bytes = length * make.BYTES_PER_ELEMENT
+  if (bytes < sharedFromBytes) return new make(length)
+  return Reflect.construct(make, [new SharedArrayBuffer(bytes)]) as TypedArray
+}
+
 const bytesOf = (a: TypedArray) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
 
 /** Layout: header length (8 bytes), header, then each array's bytes, each at a multiple of 8. */
 export function writeIndex(index: DirectoryIndex, file: string) {
   const arrays: TypedArray[] = []
-  const value = freeze(index, arrays)
+  const value = freeze(index, (a) => ({ [arrayTag]: arrays.push(a) - 1 }))
   const header: Header = {
     value,
     arrays: arrays.map((a) => ({ type: a.constructor.name as ArrayType, length: a.length })),
@@ -154,7 +177,7 @@ export function readIndex(file: string): DirectoryIndex {
     let at = 8 + headLength
     const arrays = header.arrays.map(({ type, length }) => {
       if (!Object.hasOwn(arrayTypes, type)) throw new Error(`unknown array type ${type}`)
-      const array = new arrayTypes[type](length)
+      const array = allocate(type, length)
       at = padded(at)
       readInto(bytesOf(array), at)
       at += array.byteLength

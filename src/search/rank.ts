@@ -1,6 +1,5 @@
 import type { Plan } from './engine.ts'
-import { mentionScore } from './engine.ts'
-import type { Evaluator } from './evaluate.ts'
+import { mentionScore, type Evaluator } from './evaluate.ts'
 import { cellsAround, distanceTo, roughlyWithin, toRad } from './geo.ts'
 import type { WordMatches } from './run-plan.ts'
 import type { TopK } from './tally.ts'

@@ -6,7 +6,8 @@ import type { ScheduleLike } from '#src/directory/schedule.ts'
 import { translate, type MessageKey } from '#src/i18n/i18n.ts'
 import type { Deps } from '#src/platform/deps.ts'
 import type { DirectoryIndex } from './directory-index.ts'
-import { directoryIndex } from './index-holder.ts'
+import { directoryIndex, runSearch, searchOnThreads } from './index-holder.ts'
+import { RowCache } from './row-cache.ts'
 import { defaultRadiusKm, makePlan, type Match, type Plan, type SearchParams } from './engine.ts'
 import { runPlan } from './run-plan.ts'
 import { prepareConditionNames } from './condition-names.ts'
@@ -88,7 +89,8 @@ interface Context {
  * Loads the reference data and builds the directory index and the condition look-ups, so that
  * the first searches after a start do not wait for them. The server calls it once it listens.
  */
-export async function prepareSearch(db: Db): Promise<void> {
+export async function prepareSearch(db: Db, options: { threads?: number } = {}): Promise<void> {
+  if (options.threads) searchOnThreads(db, options.threads)
   prepareConditionNames(await lexiconOf(db))
   await directoryIndex(db)
 }
@@ -104,7 +106,7 @@ export async function searchGroups(
   const ctx: Context = { deps, lexicon, index, locale }
   const now = deps.clock.now()
   const plan = makePlan(lexicon, index, params, locale)
-  const run = runPlan(plan, index, { now, limit: params.page * params.perPage })
+  const run = await runSearch(deps.db, plan, index, { now, limit: params.page * params.perPage })
   const pageMatches = run.matches.slice((params.page - 1) * params.perPage)
   const rows = await pageRows(deps, index, pageMatches, options.details === true)
   const t = (key: MessageKey, values?: Record<string, string | number>) =>
@@ -173,7 +175,7 @@ interface PageRow {
  * What a list item shows of each group, by slot: a changed group gets a new slot, so an entry is
  * never stale, and a rebuilt index starts a cache of its own.
  */
-const rowCaches = new WeakMap<DirectoryIndex, Map<number, PageRow>>()
+const rowCaches = new WeakMap<DirectoryIndex, RowCache<PageRow>>()
 const rowCacheSize = 20_000
 
 async function pageRows(
@@ -185,21 +187,15 @@ async function pageRows(
   const out = new Map<string, PageRow>()
   let cache = rowCaches.get(index)
   if (!cache) {
-    cache = new Map()
+    cache = new RowCache<PageRow>(rowCacheSize)
     rowCaches.set(index, cache)
   }
   const missing: string[] = []
   for (const m of matches) {
     const id = index.ids.of(m.slot)
     const cached = withDetails ? undefined : cache.get(m.slot)
-    if (cached) {
-      // Most recently used last: the oldest go first when the cache is full.
-      cache.delete(m.slot)
-      cache.set(m.slot, cached)
-      out.set(id, cached)
-    } else {
-      missing.push(id)
-    }
+    if (cached) out.set(id, cached)
+    else missing.push(id)
   }
   if (missing.length === 0) return out
   const fetched = await fetchRows(deps, missing, withDetails)
@@ -207,10 +203,7 @@ async function pageRows(
     const row = fetched.get(index.ids.of(m.slot))
     if (!row) continue
     out.set(row.id, row)
-    if (!withDetails) {
-      cache.set(m.slot, row)
-      if (cache.size > rowCacheSize) cache.delete(cache.keys().next().value!)
-    }
+    if (!withDetails) cache.set(m.slot, row)
   }
   return out
 }

@@ -1,4 +1,4 @@
-import { audiences, groupTypes } from '#src/directory/groups.schema.ts'
+import { audiences, groupTypes } from '#src/directory/vocabularies.ts'
 import { flagFree, type DirectoryIndex } from './directory-index.ts'
 import type { StringTable } from './string-table.ts'
 import { popcount } from './postings.ts'

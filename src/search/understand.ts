@@ -1,5 +1,5 @@
 import { normalizeForSearch } from '#src/conditions/normalize.ts'
-import type { Audience, GroupType } from '#src/directory/groups.schema.ts'
+import type { Audience, GroupType } from '#src/directory/vocabularies.ts'
 import { namesWithPrefix, type Lexicon, type NameHit } from './lexicon.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { Audience, GroupType } from '#src/directory/groups.schema.ts'
+import type { Audience, GroupType } from '#src/directory/vocabularies.ts'
 
 /**
  * The words people use for who a group is for, how it meets and what it costs, in Japanese and
