@@ -12,8 +12,8 @@ function newSpaceAfterGarbage(flags: string[]): number {
 describe('serverNodeFlags', () => {
   it('reads the start script flags, which Node accepts and applies', () => {
     const flags = serverNodeFlags()
-    expect(flags).toContain('--max-semi-space-size=8')
+    expect(flags).toContain('--max-semi-space-size=4')
     const mb = 1024 * 1024
-    expect(newSpaceAfterGarbage(flags)).toBeLessThanOrEqual(3 * 8 * mb)
+    expect(newSpaceAfterGarbage(flags)).toBeLessThanOrEqual(3 * 4 * mb)
   })
 })

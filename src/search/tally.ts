@@ -1,7 +1,7 @@
 import { audiences, groupTypes } from '#src/directory/vocabularies.ts'
 import { flagFree, type DirectoryIndex } from './directory-index.ts'
 import type { StringTable } from './string-table.ts'
-import { popcount } from './postings.ts'
+import { popcount, type Bits } from './postings.ts'
 
 /** The best few matches, and the facet counts of all of them. */
 
@@ -95,19 +95,23 @@ export class Tally {
   /** Counts a whole set of matches, given as its non-zero words (`at`) and their bits. */
   addWords(at: Uint32Array, bits: Uint32Array, n: number) {
     const index = this.index
-    const count = (set: Uint32Array | null) => {
+    let total = 0
+    for (let i = 0; i < n; i++) total += popcount(bits[i]!)
+    // A value no group has (most of the languages) is not counted over every match.
+    const count = (set: Bits) => {
+      if (set.count === 0) return 0
+      const words = set.words
       let c = 0
-      if (set) for (let i = 0; i < n; i++) c += popcount(bits[i]! & set[at[i]!]!)
-      else for (let i = 0; i < n; i++) c += popcount(bits[i]!)
+      for (let i = 0; i < n; i++) c += popcount(bits[i]! & words[at[i]!]!)
       return c
     }
-    this.total += count(null)
-    this.free += count(index.freeBits.words)
-    index.typeBits.forEach((b, i) => (this.types[i]! += count(b.words)))
-    index.audienceBits.forEach((b, i) => (this.audience[i]! += count(b.words)))
-    index.languageBits.forEach((b, i) => (this.languages[i]! += count(b.words)))
-    index.attendanceBits.forEach((b, i) => (this.attendance[i]! += i ? count(b.words) : 0))
-    index.leadershipBits.forEach((b, i) => (this.leadership[i]! += i ? count(b.words) : 0))
+    this.total += total
+    this.free += count(index.freeBits)
+    index.typeBits.forEach((b, i) => (this.types[i]! += count(b)))
+    index.audienceBits.forEach((b, i) => (this.audience[i]! += count(b)))
+    index.languageBits.forEach((b, i) => (this.languages[i]! += count(b)))
+    index.attendanceBits.forEach((b, i) => (this.attendance[i]! += i ? count(b) : 0))
+    index.leadershipBits.forEach((b, i) => (this.leadership[i]! += i ? count(b) : 0))
   }
 
   facets(): Facets {
