@@ -9,7 +9,7 @@ import { adminQuery, withDatabase } from '../tests/db-template.ts'
 import { openDatabase, openPostgres, type DbHandle } from '#src/platform/db.ts'
 import { createLogger } from '#src/platform/log.ts'
 import { migrateToLatest } from '#src/platform/migrate.ts'
-import { serverNodeFlags } from '#src/platform/node-flags.ts'
+import { serverEnv, serverNodeFlags } from '#src/platform/node-flags.ts'
 import { loadReferenceData } from '#src/reference/load.ts'
 import { generateDirectory, makeRandom, queryMix } from './bench-search-data.ts'
 
@@ -130,7 +130,14 @@ async function startServer(env: Record<string, string>) {
       .filter(Boolean) ?? []
   const child = spawn(process.execPath, [...serverNodeFlags(), ...nodeFlags, 'src/server.ts'], {
     cwd: repo,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      ...serverEnv(),
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const origin = `http://127.0.0.1:${port}`

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
-import { serverNodeFlags } from '#src/platform/node-flags.ts'
+import { serverEnv, serverNodeFlags } from '#src/platform/node-flags.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -23,7 +23,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 90_0
   const started = performance.now()
   const child = spawn(process.execPath, [...serverNodeFlags(), 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...serverEnv(), PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { serverNodeFlags } from './node-flags.ts'
+import { serverEnv, serverNodeFlags } from './node-flags.ts'
 
 /** The young generation a Node process with these flags has committed after making garbage. */
 function newSpaceAfterGarbage(flags: string[]): number {
@@ -15,5 +15,11 @@ describe('serverNodeFlags', () => {
     expect(flags).toContain('--max-semi-space-size=4')
     const mb = 1024 * 1024
     expect(newSpaceAfterGarbage(flags)).toBeLessThanOrEqual(3 * 4 * mb)
+  })
+})
+
+describe('serverEnv', () => {
+  it('reads the variables the start script sets before it runs Node', () => {
+    expect(serverEnv()).toEqual({ MALLOC_ARENA_MAX: '2' })
   })
 })
