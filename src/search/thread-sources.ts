@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { stripTypeScriptTypes } from 'node:module'
+import * as nodeModule from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 
@@ -8,7 +8,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads'
  * this repository already stripped of their types here. Otherwise each thread would load a
  * TypeScript parser of its own, which costs it about 20 MB of memory (measured 7 December: a
  * search thread at 41 MB resident, 20 MB this way). Packages, `node:` modules and any module
- * not found here load as usual.
+ * not found here load as usual; so does everything where Node lacks `stripTypeScriptTypes`.
  */
 
 const root = new URL('../../', import.meta.url)
@@ -17,7 +17,10 @@ const aliases: [prefix: string, target: URL][] = [['#src/', new URL('src/', root
 
 const importPattern = /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm
 
-function strip(code: string): string {
+const stripTypes = (nodeModule as { stripTypeScriptTypes?: (code: string) => string })
+  .stripTypeScriptTypes
+
+function strip(code: string, stripTypeScriptTypes: (code: string) => string): string {
   // Node 24 warns once that this function is experimental: nothing for a server's operator to act
   // on, so the warning is not passed on.
   const emit = Object.getOwnPropertyDescriptor(process, 'emitWarning')
@@ -39,9 +42,10 @@ function resolve(specifier: string, from: URL): URL | null {
 /** Each module's JavaScript by URL, from `entry` along its static imports. */
 export function strippedSources(entry: URL): Record<string, string> {
   const sources: Record<string, string> = {}
+  if (!stripTypes) return sources
   const visit = (url: URL) => {
     if (url.href in sources || !url.pathname.endsWith('.ts')) return
-    const code = strip(fs.readFileSync(fileURLToPath(url), 'utf8'))
+    const code = strip(fs.readFileSync(fileURLToPath(url), 'utf8'), stripTypes)
     sources[url.href] = code
     for (const m of code.matchAll(importPattern)) {
       const next = resolve(m[1]!, url)
@@ -76,5 +80,6 @@ export function startThread(entry: URL, options: Omit<WorkerOptions, 'eval' | 'w
     sources = strippedSources(entry)
     cache.set(entry.href, sources)
   }
+  if (!(entry.href in sources)) return new Worker(entry, options)
   return new Worker(boot, { ...options, eval: true, workerData: { sources, entry: entry.href } })
 }
