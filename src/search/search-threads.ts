@@ -102,10 +102,13 @@ export class SearchThreads {
     this.count = count
   }
 
-  /** How many searches the threads have answered: for tests and the benchmark's record. */
+  /** How many searches the threads have answered: for tests. */
   answered = 0
 
-  /** Sends the index as it is now to every thread; searches go to a thread once it holds it. */
+  /**
+   * Sends the index as it is now to every thread; searches go to a thread once it holds it. Never
+   * while changes are being applied to it: that is what `hold` is for.
+   */
   publish(index: DirectoryIndex) {
     if (this.closed) return
     shareArrays(index)
