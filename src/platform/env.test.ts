@@ -1,3 +1,4 @@
+import os from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { EnvError, parseEnv } from './env.ts'
 
@@ -22,6 +23,16 @@ describe('parseEnv', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(EnvError)
       expect((error as EnvError).keys.sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT'])
+    }
+  })
+
+  it('takes a count of search threads from 0 to 16, one per core (at most 4) when unset', () => {
+    expect(parseEnv({ SEARCH_THREADS: '0' }).SEARCH_THREADS).toBe(0)
+    expect(parseEnv({ SEARCH_THREADS: '3' }).SEARCH_THREADS).toBe(3)
+    const auto = parseEnv({}).SEARCH_THREADS
+    expect(auto).toBe(Math.min(4, os.availableParallelism()))
+    for (const bad of ['-1', '17', '1.5', 'many']) {
+      expect(() => parseEnv({ SEARCH_THREADS: bad }), bad).toThrow(EnvError)
     }
   })
 })

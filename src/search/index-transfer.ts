@@ -34,7 +34,7 @@ const names = new Map<unknown, ClassName>(
   Object.entries(classes).map(([name, c]) => [c.prototype, name as ClassName]),
 )
 const arrayTypes = { Uint8Array, Int32Array, Uint32Array, Float32Array, Float64Array } as const
-type ArrayType = keyof typeof arrayTypes
+export type ArrayType = keyof typeof arrayTypes
 export type TypedArray = InstanceType<(typeof arrayTypes)[ArrayType]>
 
 interface Header {
@@ -122,7 +122,7 @@ export function thaw(value: unknown, arrays: TypedArray[] = []): DirectoryIndex 
 export const sharedFromBytes = 1024
 
 /** A zeroed array of `length`, in shared memory when it is large. */
-function allocate(type: ArrayType, length: number): TypedArray {
+export function allocate(type: ArrayType, length: number): TypedArray {
   const make = arrayTypes[type]
   const bytes = length * make.BYTES_PER_ELEMENT
   if (bytes < sharedFromBytes) return new make(length)

@@ -5,7 +5,6 @@ import { rankMatches } from './rank.ts'
 import { scanCandidates } from './scan.ts'
 import { noFacets, Tally, TopK, type Facets, type Ranked } from './tally.ts'
 import { clearMarks, markTexts, type TextMarks } from './text-marks.ts'
-import { popcount } from './postings.ts'
 import {
   context,
   fill,
@@ -125,10 +124,9 @@ function findWords(
   // holding exactly the matches.
   const lazy = clauses.filter((c) => c.lazy)
   if (lazy.length) narrow(found, lazy)
-  let count = 0
-  for (let i = 0; i < found.n; i++) count += popcount(found.bits[i]!)
-
+  // The tally is this search's own, so its total is the number of matches.
   tally.addWords(found.at, found.bits, found.n)
+  const count = tally.total
   if (options.countOnly || count === 0) return
   // Many matches over a costly circle: ranking goes better knowing which meet locally.
   if (count > (options.few ?? fewCandidates))

@@ -30,8 +30,8 @@ port.on('message', (message: ToThread) => {
         id: message.id,
         result: runPlan(message.plan, current.index, message.options),
       }
-    } catch (error) {
-      reply = { type: 'failed', id: message.id, message: String(error) }
+    } catch {
+      reply = { type: 'failed', id: message.id }
     }
   }
   port.postMessage(reply)

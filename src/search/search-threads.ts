@@ -1,7 +1,13 @@
 import type { Worker } from 'node:worker_threads'
 import type { DirectoryIndex } from './directory-index.ts'
 import type { Plan } from './engine.ts'
-import { freeze, sharedFromBytes, type TypedArray } from './index-transfer.ts'
+import {
+  allocate,
+  freeze,
+  sharedFromBytes,
+  type ArrayType,
+  type TypedArray,
+} from './index-transfer.ts'
 import type { RunOptions, RunResult } from './run-plan.ts'
 import { startThread } from './thread-sources.ts'
 
@@ -21,7 +27,8 @@ export type FromThread =
   | { type: 'ready'; version: number }
   | { type: 'result'; id: number; result: RunResult }
   | { type: 'stale'; id: number }
-  | { type: 'failed'; id: number; message: string }
+  /** The plan threw: it is run again on the server's thread, where the error is raised. */
+  | { type: 'failed'; id: number }
 
 /**
  * What a thread is not sent: caches the server's thread fills (a thread makes its own), and what
@@ -45,8 +52,9 @@ const unshared = (v: unknown): v is TypedArray =>
   v.byteLength >= sharedFromBytes
 
 function sharedCopy(a: TypedArray): TypedArray {
-  const copy = Reflect.construct(a.constructor, [new SharedArrayBuffer(a.byteLength)]) as TypedArray
-  new Uint8Array(copy.buffer).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+  // Large enough (see `unshared`) to be given shared memory.
+  const copy = allocate(a.constructor.name as ArrayType, a.length)
+  copy.set(a)
   return copy
 }
 
