@@ -37,18 +37,27 @@ describe('search engine on a synthetic directory', () => {
       const p = params(query)
       for (const locale of ['ja', 'en'] as const) {
         const plan = makePlan(lexicon, index, p, locale)
-        const scan = runPlan(plan, index, { now, limit: 30, strategy: 'scan' })
-        // Both ways of counting and ranking the words: every match scored, and only the best.
-        for (const few of [Infinity, 0]) {
-          const words = runPlan(plan, index, { now, limit: 30, strategy: 'words', few })
-          expect(words.total, query).toBe(scan.total)
-          expect(words.facets, query).toEqual(scan.facets)
-          expect(
-            words.matches.map((m) => [index.ids.of(m.slot), Math.round(m.score * 1e6)]),
-            query,
-          ).toEqual(scan.matches.map((m) => [index.ids.of(m.slot), Math.round(m.score * 1e6)]))
+        // A short page as well, so that the page fills early and ranking stops early.
+        for (const limit of [30, 3]) {
+          const scan = runPlan(plan, index, { now, limit, strategy: 'scan' })
+          // Both ways of counting and ranking the words: every match scored, and only the best;
+          // the nearest local matches found cell by cell, and by each one's distance.
+          for (const [few, nearestShare] of [
+            [Infinity, 0],
+            [0, 0],
+            [0, Infinity],
+          ] as const) {
+            const options = { now, limit, strategy: 'words', few, nearestShare } as const
+            const words = runPlan(plan, index, options)
+            expect(words.total, query).toBe(scan.total)
+            expect(words.facets, query).toEqual(scan.facets)
+            expect(
+              words.matches.map((m) => [index.ids.of(m.slot), Math.round(m.score * 1e6)]),
+              query,
+            ).toEqual(scan.matches.map((m) => [index.ids.of(m.slot), Math.round(m.score * 1e6)]))
+          }
+          if (limit === 30) compared += scan.total
         }
-        compared += scan.total
       }
     }
     // The mix finds something: the comparison is not of empty answers.

@@ -65,25 +65,78 @@ export async function loadRecords(
         ${ownMeetingSchedules}
       ) x) as schedules
     from grp g join organisation o on o.id = g.organisation_id
-    where g.status <> 'closed' and g.hidden_at is null and g.join_policy <> 'invitation'
-      and ${condition}
+    where ${listed} and ${condition}
   `.execute(db)
   return rows.rows
+}
+
+const listed = sql`g.status <> 'closed' and g.hidden_at is null and g.join_policy <> 'invitation'`
+
+/**
+ * The listed groups' ids in the order they are given slots: by where they meet, along a
+ * Z-order curve over latitude and longitude, with groups that meet nowhere (online) last. The
+ * groups of one area then sit in few words of the index's bit sets, so a search about a place
+ * reads, counts and ranks a fraction of the words it would with slots in id order.
+ */
+export async function slotOrder(db: Db): Promise<string[]> {
+  const rows = await sql<{ id: string; lat: number | null; lon: number | null }>`
+    select g.id, p.lat, p.lon from grp g
+    left join lateral (
+      select l.lat, l.lon from group_location gl join location l on l.id = gl.location_id
+      where gl.group_id = g.id and l.kind = 'physical' and l.lat is not null
+      order by l.id limit 1
+    ) p on true
+    where ${listed}
+    order by g.id
+  `.execute(db)
+  const keys = new Float64Array(rows.rows.length)
+  rows.rows.forEach((r, i) => {
+    keys[i] = r.lat === null || r.lon === null ? 2 ** 32 : zOrder(r.lat, r.lon)
+  })
+  const order = Array.from(rows.rows.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b)
+  return order.map((i) => rows.rows[i]!.id)
+}
+
+/** Latitude and longitude, each in 16 bits, interleaved: near points mostly get near keys. */
+export function zOrder(lat: number, lon: number): number {
+  const y = Math.min(65535, Math.max(0, Math.floor(((lat + 90) / 180) * 65536)))
+  const x = Math.min(65535, Math.max(0, Math.floor(((lon + 180) / 360) * 65536)))
+  return (spread(y) * 2 + spread(x)) >>> 0
+}
+
+/** The 16 bits of `v` moved to the even bit positions. */
+function spread(v: number): number {
+  v = (v | (v << 8)) & 0x00ff00ff
+  v = (v | (v << 4)) & 0x0f0f0f0f
+  v = (v | (v << 2)) & 0x33333333
+  v = (v | (v << 1)) & 0x55555555
+  return v >>> 0
 }
 
 export const batchSize = 5000
 
 export async function buildIndex(db: Db): Promise<DirectoryIndex> {
   const index = new DirectoryIndex()
-  // The next batch is read while this one is indexed (on PostgreSQL, the two overlap).
-  let next: Promise<GroupRecord[]> | null = loadRecords(db, { afterId: '', limit: batchSize })
-  while (next) {
-    const batch: GroupRecord[] = await next
-    next =
-      batch.length === batchSize
-        ? loadRecords(db, { afterId: batch[batch.length - 1]!.id, limit: batchSize })
-        : null
-    for (const g of batch) index.upsert(g)
+  const order = await slotOrder(db)
+  const batch = (from: number) => {
+    if (from >= order.length) return null
+    const records = loadRecords(db, { ids: order.slice(from, from + batchSize) })
+    // A batch read ahead that fails while another is awaited fails the build when its turn
+    // comes, not the process before then.
+    records.catch(() => {})
+    return records
+  }
+  // The next batches are read while this one is indexed (on PostgreSQL, they overlap).
+  const ahead = [batch(0), batch(batchSize)]
+  for (let from = 0; ahead[0]; from += batchSize) {
+    const records = await ahead.shift()!
+    ahead.push(batch(from + 2 * batchSize))
+    const byId = new Map(records.map((r) => [r.id, r]))
+    // A group closed or hidden since the order was read is simply not there.
+    for (const id of order.slice(from, from + batchSize)) {
+      const g = byId.get(id)
+      if (g) index.upsert(g)
+    }
   }
   index.trim()
   return index

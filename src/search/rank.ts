@@ -4,7 +4,17 @@ import { cellsAround, distanceTo, roughlyWithin, toRad } from './geo.ts'
 import type { WordMatches } from './run-plan.ts'
 import type { TopK } from './tally.ts'
 import { mentionBit, type TextMarks } from './text-marks.ts'
-import { borrowBits, localWordOf, type Context, type WordClause } from './word-sets.ts'
+import { popcount } from './postings.ts'
+import {
+  borrowBits,
+  localWordOf,
+  type Context,
+  type SparseBits,
+  type WordClause,
+} from './word-sets.ts'
+
+/** Which of the matches' words' groups meet locally, by the matches' index: kept between searches. */
+let localScratch = new Uint32Array(1024)
 
 /** Rounding room when a bound is held against a score worked out another way. */
 const slack = 1e-9
@@ -26,6 +36,7 @@ export function rankMatches(
   ev: Evaluator,
   marks: TextMarks,
   top: TopK,
+  nearestShare = nearestByDistanceShare,
 ) {
   if (top.full) return
   const index = ctx.index
@@ -36,13 +47,16 @@ export function rankMatches(
   const matched = borrowBits(ctx.words)
   const local = borrowBits(ctx.words)
   const visited = borrowBits(ctx.words)
-  const localOf = new Uint32Array(found.n)
+  if (localScratch.length < found.n) localScratch = new Uint32Array(found.n * 1.25)
+  const localOf = localScratch
+  let localCount = 0
   for (let i = 0; i < found.n; i++) {
     const w = found.at[i]!
     const m = found.bits[i]!
     matched.words[w] = m
     matched.touched[matched.n++] = w
     // Unless every geo clause was read as bits, no group is known to meet locally.
+    localOf[i] = 0
     if (!geoKnown) continue
     let l = m
     for (const g of geoClauses) l &= localWordOf(g, w)
@@ -50,6 +64,7 @@ export function rankMatches(
     if (l) {
       local.words[w] = l
       local.touched[local.n++] = w
+      localCount += popcount(l)
     }
   }
   const geoMost = (slot: number) => (!geo ? 0 : !geoKnown || local.has(slot) ? 30 : 10)
@@ -78,36 +93,44 @@ export function rankMatches(
     beyond = geoScore(radius)
     const most = conditionsMost + rest
     const at = { ...center, cosLat: Math.cos(center.lat * toRad) }
-    let floorSeen = NaN
-    let farKm = Infinity
-    for (const cell of cells) {
-      if (top.full && most + geoScore(cell.near) < top.floor) {
-        beyond = geoScore(Math.min(cell.near, radius))
-        break
-      }
-      const p = cell.postings
-      for (let i = 0; i < p.length; i++) {
-        const slot = p.data[i]!
-        if (!local.has(slot) || visited.has(slot)) continue
-        // Too far to make the page, whatever else it has: never again. The distance beyond which
-        // that holds settles most groups without working the distance out exactly.
-        if (top.full) {
-          if (top.floor !== floorSeen) {
-            floorSeen = top.floor
-            const room = (floorSeen - most - 20) / 10
-            farKm = room <= 0 ? Infinity : room >= 1 ? -1 : -20 * Math.log(room)
-          }
-          const rough =
-            farKm < 0 ? -1 : farKm === Infinity ? 1 : roughlyWithin(index, at, farKm, slot)
-          if (
-            rough === -1 ||
-            (rough === 0 && most + geoScore(distanceTo(index, center, slot)) < top.floor)
-          ) {
-            visited.add(slot)
-            continue
-          }
+    let postings = 0
+    for (const cell of cells) postings += cell.postings.length
+    // Few matches among many meeting places: the matches themselves, by distance, cost less
+    // than walking the cells' lists for them.
+    if (localCount * nearestShare < postings) {
+      beyond = nearestFirst(index, local, center, radius, most, geoScore, top, consider)
+    } else {
+      let floorSeen = NaN
+      let farKm = Infinity
+      for (const cell of cells) {
+        if (top.full && most + geoScore(cell.near) < top.floor) {
+          beyond = geoScore(Math.min(cell.near, radius))
+          break
         }
-        consider(slot, Infinity)
+        const p = cell.postings
+        for (let i = 0; i < p.length; i++) {
+          const slot = p.data[i]!
+          if (!local.has(slot) || visited.has(slot)) continue
+          // Too far to make the page, whatever else it has: never again. The distance beyond which
+          // that holds settles most groups without working the distance out exactly.
+          if (top.full) {
+            if (top.floor !== floorSeen) {
+              floorSeen = top.floor
+              const room = (floorSeen - most - 20) / 10
+              farKm = room <= 0 ? Infinity : room >= 1 ? -1 : -20 * Math.log(room)
+            }
+            const rough =
+              farKm < 0 ? -1 : farKm === Infinity ? 1 : roughlyWithin(index, at, farKm, slot)
+            if (
+              rough === -1 ||
+              (rough === 0 && most + geoScore(distanceTo(index, center, slot)) < top.floor)
+            ) {
+              visited.add(slot)
+              continue
+            }
+          }
+          consider(slot, Infinity)
+        }
       }
     }
   }
@@ -181,9 +204,57 @@ export function rankMatches(
   }
 }
 
+/**
+ * Above this many meeting places in the circle's cells for each local match, the local matches
+ * are taken in order of their distance (worked out for each) instead of cell by cell.
+ */
+const nearestByDistanceShare = 16
+
+/**
+ * The local matches that meet at a known place, nearest first, until no farther one could make
+ * the page. Returns the most the geo part of the score can be for those not considered.
+ */
+function nearestFirst(
+  index: Context['index'],
+  local: SparseBits,
+  center: { lat: number; lon: number },
+  radius: number,
+  most: number,
+  geoScore: (km: number) => number,
+  top: TopK,
+  consider: (slot: number, most: number) => void,
+): number {
+  // Each key is the distance in whole metres (rounded down, so never more than the exact
+  // distance) above the slot: sorted as numbers, nearest first.
+  const keys: number[] = []
+  for (let i = 0; i < local.n; i++) {
+    const w = local.touched[i]!
+    let m = local.words[w]!
+    while (m) {
+      const low = m & -m
+      m ^= low
+      const slot = (w << 5) | (31 - Math.clz32(low))
+      const km = distanceTo(index, center, slot)
+      if (Number.isFinite(km)) keys.push(Math.floor(km * 1000) * slotRange + slot)
+    }
+  }
+  const sorted = Float64Array.from(keys).sort()
+  for (const key of sorted) {
+    const km = Math.floor(key / slotRange) / 1000
+    const bound = most + geoScore(km)
+    if (top.full && bound + slack < top.floor) return geoScore(Math.min(km, radius))
+    consider(key % slotRange, bound)
+  }
+  return geoScore(radius)
+}
+
+/** Slots are below 2²⁸, so a distance in metres (under 2²⁵) and a slot fit one exact number. */
+const slotRange = 2 ** 28
+
 /** The best score a condition clause can give. */
 function clauseMost(c: Plan['conditions'][number]) {
   let best = c.mentions.length ? mentionScore : 0
-  for (const v of c.scores) if (v > best) best = v
+  // Only the related concepts have scores: far fewer than the concepts \`scores\` is sized for.
+  for (const key of c.related.keys()) if (c.scores[key]! > best) best = c.scores[key]!
   return best
 }

@@ -33,6 +33,8 @@ export interface RunOptions {
    * as bits after all, so that ranking knows which groups meet locally.
    */
   few?: number
+  /** Passed to the ranking: when to take the nearest local matches by distance (rank.ts). */
+  nearestShare?: number
 }
 
 export interface RunResult {
@@ -131,7 +133,7 @@ function findWords(
   // Many matches over a costly circle: ranking goes better knowing which meet locally.
   if (count > (options.few ?? fewCandidates))
     for (const c of lazy) if (c.kind === 'geo') fill(ctx, c)
-  rankMatches(plan, ctx, clauses, found, ev, marks, top)
+  rankMatches(plan, ctx, clauses, found, ev, marks, top, options.nearestShare)
 }
 
 function narrow(found: WordMatches, lazy: WordClause[]) {
