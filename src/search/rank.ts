@@ -47,7 +47,7 @@ export function rankMatches(
   const matched = borrowBits(ctx.words)
   const local = borrowBits(ctx.words)
   const visited = borrowBits(ctx.words)
-  if (localScratch.length < found.n) localScratch = new Uint32Array(found.n * 1.25)
+  if (localScratch.length < found.n) localScratch = new Uint32Array(Math.ceil(found.n * 1.25))
   const localOf = localScratch
   let localCount = 0
   for (let i = 0; i < found.n; i++) {
@@ -254,7 +254,7 @@ const slotRange = 2 ** 28
 /** The best score a condition clause can give. */
 function clauseMost(c: Plan['conditions'][number]) {
   let best = c.mentions.length ? mentionScore : 0
-  // Only the related concepts have scores: far fewer than the concepts \`scores\` is sized for.
+  // Only the related concepts have scores: far fewer than the concepts `scores` is sized for.
   for (const key of c.related.keys()) if (c.scores[key]! > best) best = c.scores[key]!
   return best
 }
